@@ -1,0 +1,21 @@
+//! Command-line arguments (clap). One variant per subcommand; the argument structs live
+//! next to the command that uses them.
+
+use clap::{Parser, Subcommand};
+
+/// STOP — the Spectral Tools Platform: LTE, escape-probability and 3-D non-LTE line
+/// modelling, as a CLI, a library and a UWS web service.
+#[derive(Debug, Parser)]
+#[command(name = "stop", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Summarise a molecular data file (LAMDA) or a shipped molecule (`stop molecule co`).
+    Molecule(crate::commands::molecule::MoleculeArgs),
+}
