@@ -11,3 +11,8 @@ pub use collisions::{CollisionPartner, CollisionRates, CollisionTransition, Part
 pub use error::{Location, MoleculeError, ParseError, ParseErrorKind};
 pub use molecule::{Level, Molecule, RadiativeLine};
 pub use shipped::{resolve_molecule, shipped, shipped_names, shipped_text};
+
+/// The repository README's library example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
