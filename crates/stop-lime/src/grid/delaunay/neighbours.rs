@@ -1,0 +1,81 @@
+//! Per-point neighbour lists (Delaunay edges) in compressed sparse row form.
+
+/// Delaunay neighbours of every point: `indices[offsets[i]..offsets[i + 1]]` are the
+/// points sharing an edge with point `i`, sorted increasingly.
+///
+/// ```
+/// use stop_lime::grid::delaunay::Delaunay;
+/// let pts = [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+/// let nb = Delaunay::new(&pts)?.vertex_neighbours();
+/// assert_eq!(nb.of(0), &[1, 2, 3]);
+/// assert_eq!(nb.offsets(), &[0, 3, 6, 9, 12]);
+/// # Ok::<(), stop_lime::LimeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Neighbours {
+    offsets: Vec<usize>,
+    indices: Vec<u32>,
+}
+
+impl Neighbours {
+    /// Builds the lists of `n_points` points from tetrahedra: vertex → tetrahedra
+    /// incidence first (count, prefix sum, fill), then per point the other vertices of
+    /// its tetrahedra, sorted and de-duplicated.
+    pub(crate) fn from_tetrahedra(n_points: usize, tets: &[[u32; 4]]) -> Self {
+        let mut first = vec![0usize; n_points + 1];
+        for tet in tets {
+            for &v in tet {
+                first[v as usize + 1] += 1;
+            }
+        }
+        for i in 0..n_points {
+            first[i + 1] += first[i];
+        }
+        let mut fill = first.clone();
+        let mut incident = vec![0u32; first[n_points]];
+        for (t, tet) in tets.iter().enumerate() {
+            for &v in tet {
+                incident[fill[v as usize]] = t as u32;
+                fill[v as usize] += 1;
+            }
+        }
+        let mut offsets = Vec::with_capacity(n_points + 1);
+        offsets.push(0);
+        let mut indices = Vec::with_capacity(16 * n_points);
+        let mut scratch = Vec::new();
+        for i in 0..n_points {
+            scratch.clear();
+            for &t in &incident[first[i]..first[i + 1]] {
+                scratch.extend(tets[t as usize].iter().filter(|&&v| v as usize != i));
+            }
+            scratch.sort_unstable();
+            scratch.dedup();
+            indices.extend_from_slice(&scratch);
+            offsets.push(indices.len());
+        }
+        Neighbours { offsets, indices }
+    }
+
+    /// Neighbours of point `i`.
+    ///
+    /// # Panics
+    /// If `i` is not a point index.
+    pub fn of(&self, i: usize) -> &[u32] {
+        &self.indices[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// Row offsets (`n_points + 1` entries).
+    pub fn offsets(&self) -> &[usize] {
+        &self.offsets
+    }
+
+    /// Concatenated neighbour indices.
+    pub fn indices(&self) -> &[u32] {
+        &self.indices
+    }
+
+    /// Number of points (rows).
+    pub fn n_points(&self) -> usize {
+        self.offsets.len() - 1
+    }
+}
