@@ -46,4 +46,36 @@ pub enum LimeError {
         /// `"collinear"` or `"coplanar"`.
         shape: &'static str,
     },
+    /// A parameter outside its valid range.
+    #[error("parameter `{field}` = `{value}` must be {expected}")]
+    InvalidParameter {
+        /// Field name in the parameter struct.
+        field: &'static str,
+        /// The value found.
+        value: f64,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// The grid-point density has no positive value where LIME looks for its maximum.
+    #[error("no positive density at the centre, at (r_min, r_min, r_min) or at {n_probes} random positions")]
+    NoDensityMaximum {
+        /// Random positions tried.
+        n_probes: u64,
+    },
+    /// Rejection sampling found no accepted position for a point.
+    #[error("point {point} still rejected after {proposals} proposals")]
+    SamplingStalled {
+        /// Index of the point being sampled.
+        point: usize,
+        /// Proposals tried.
+        proposals: usize,
+    },
+    /// The kd-tree could not be built.
+    #[error("kd-tree over {n_points} points failed: {reason}")]
+    KdTree {
+        /// Number of points.
+        n_points: usize,
+        /// kiddo's explanation.
+        reason: String,
+    },
 }

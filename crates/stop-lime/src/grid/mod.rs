@@ -4,5 +4,9 @@
 //! physical quantity at a set of points inside a sphere, connected by a Delaunay
 //! triangulation along whose edges photons travel.
 
+pub mod build;
 pub mod dedup;
 pub mod delaunay;
+pub mod locate;
+pub mod sampling;
+pub mod smoothing;
