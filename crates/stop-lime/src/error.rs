@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+use std::path::PathBuf;
+
 /// Everything that can go wrong in `stop-lime`; variants quote the offending value.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -77,5 +79,77 @@ pub enum LimeError {
         n_points: usize,
         /// kiddo's explanation.
         reason: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A FITS file ends inside a header or data block.
+    #[error("`{path}` is truncated at byte {offset}")]
+    FitsTruncated {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset (in the decompressed stream) where data ran out.
+        offset: usize,
+    },
+    /// A FITS keyword is missing or has an unusable value.
+    #[error("`{path}`: keyword `{keyword}` is `{found}`, expected {expected}")]
+    FitsKeyword {
+        /// The file.
+        path: PathBuf,
+        /// The keyword.
+        keyword: String,
+        /// The value found (`nothing` when absent).
+        found: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// A FITS extension is missing.
+    #[error("`{path}` has no extension `{extname}`")]
+    FitsMissingHdu {
+        /// The file.
+        path: PathBuf,
+        /// The `EXTNAME` looked for.
+        extname: String,
+    },
+    /// A binary-table column is missing.
+    #[error("`{path}`: table `{extname}` has no column `{column}`")]
+    FitsMissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The table's `EXTNAME`.
+        extname: String,
+        /// The column looked for.
+        column: String,
+    },
+    /// A binary-table cell holds an unusable value.
+    #[error("`{path}`: table `{extname}` column `{column}` row {row} is `{value}`, expected {expected}")]
+    FitsValue {
+        /// The file.
+        path: PathBuf,
+        /// The table's `EXTNAME`.
+        extname: String,
+        /// The column.
+        column: String,
+        /// 0-based row.
+        row: usize,
+        /// The value found.
+        value: f64,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// A LIME grid file whose tables contradict each other.
+    #[error("`{path}`: LIME grid point {point}: {problem}")]
+    LimeGridInconsistent {
+        /// The file.
+        path: PathBuf,
+        /// The grid point concerned.
+        point: usize,
+        /// What is wrong.
+        problem: &'static str,
     },
 }

@@ -7,6 +7,8 @@
 pub mod build;
 pub mod dedup;
 pub mod delaunay;
+mod fits_table;
+pub mod lime_grid_file;
 pub mod locate;
 pub mod sampling;
 pub mod smoothing;

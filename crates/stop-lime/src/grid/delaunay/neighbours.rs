@@ -56,6 +56,21 @@ impl Neighbours {
         Neighbours { offsets, indices }
     }
 
+    /// Builds the CSR form from one list per point (each list is sorted and
+    /// de-duplicated here).
+    pub(crate) fn from_lists(lists: Vec<Vec<u32>>) -> Self {
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        offsets.push(0);
+        let mut indices = Vec::new();
+        for mut list in lists {
+            list.sort_unstable();
+            list.dedup();
+            indices.extend_from_slice(&list);
+            offsets.push(indices.len());
+        }
+        Neighbours { offsets, indices }
+    }
+
     /// Neighbours of point `i`.
     ///
     /// # Panics

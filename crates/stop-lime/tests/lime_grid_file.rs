@@ -1,0 +1,41 @@
+//! LIME's own grid (model A, seed 1): read it and re-triangulate its points.
+
+use std::path::PathBuf;
+use stop_lime::grid::delaunay::Delaunay;
+use stop_lime::grid::lime_grid_file::read_lime_grid;
+
+/// The reference must exist: a missing file fails the test loudly.
+fn reference() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/lime/modelA/seed1/grid_5.fits.gz");
+    assert!(path.exists(), "reference grid missing: {} (see ../shared/reference/lime/README.md)", path.display());
+    path
+}
+
+#[test]
+fn reads_model_a_grid() {
+    let grid = read_lime_grid(&reference()).expect("LIME grid file parses");
+    // README: 3000 interior points then 1000 sinks, R = 2000 au, 53 790 directed links.
+    assert_eq!(grid.positions_m.len(), 4000);
+    assert!(grid.is_sink[..3000].iter().all(|&s| !s) && grid.is_sink[3000..].iter().all(|&s| s));
+    assert_eq!(grid.radius_m, 2.991_957_414e14);
+    assert_eq!(grid.min_scale_m, 7.479_893_535e10);
+    assert_eq!(grid.neighbours.indices().len(), 53_790);
+    for p in &grid.positions_m[3000..] {
+        let r = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+        // Sinks were projected onto the sphere in double precision.
+        assert!((r / grid.radius_m - 1.0).abs() < 1e-12, "sink at r = {r}");
+    }
+    for i in 0..4000 {
+        for &j in grid.neighbours.of(i) {
+            assert!(grid.neighbours.of(j as usize).binary_search(&(i as u32)).is_ok(), "link {i}-{j} is one-way");
+        }
+    }
+}
+
+#[test]
+fn our_triangulation_of_lime_points_reproduces_its_neighbours() {
+    let grid = read_lime_grid(&reference()).expect("LIME grid file parses");
+    let ours = Delaunay::new(&grid.positions_m).expect("LIME's points triangulate").vertex_neighbours();
+    let differing: Vec<usize> = (0..4000).filter(|&i| ours.of(i) != grid.neighbours.of(i)).collect();
+    assert!(differing.is_empty(), "{} points differ, first {:?}", differing.len(), &differing[..differing.len().min(5)]);
+}
