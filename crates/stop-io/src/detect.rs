@@ -1,0 +1,55 @@
+//! Reading a file whole (gunzipping it if it starts with the gzip magic) and telling FITS,
+//! VOTable and delimited text apart by their first bytes.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::IoError;
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sniffed {
+    /// Starts with the FITS `SIMPLE  =` card.
+    Fits,
+    /// XML whose root is (presumably) a VOTable.
+    VoTable,
+    /// Anything else: read as delimited text.
+    Text,
+}
+
+/// Reads `path`; gzip-compressed content (`.fits.gz`, `.tsv.gz`) is decompressed.
+pub(crate) fn read_maybe_gzip(path: &Path) -> Result<Vec<u8>, IoError> {
+    let bytes = std::fs::read(path).map_err(|e| IoError::io(path, e))?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .map_err(|e| IoError::io(path, e))?;
+        return Ok(out);
+    }
+    Ok(bytes)
+}
+
+/// Classifies file content.
+pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
+    if bytes.starts_with(b"SIMPLE  =") {
+        return Sniffed::Fits;
+    }
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let trimmed = start.trim_ascii_start();
+    if trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<VOTABLE") || trimmed.starts_with(b"<!--") {
+        return Sniffed::VoTable;
+    }
+    Sniffed::Text
+}
+
+/// The content as UTF-8 text (a leading byte-order mark dropped).
+pub(crate) fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, IoError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        IoError::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        )
+    })
+}

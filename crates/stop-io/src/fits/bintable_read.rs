@@ -1,0 +1,234 @@
+//! Reads the first FITS `BINTABLE` extension into a [`Table`].
+//!
+//! Column types: `D`, `E` → `f64`; `K`, `J`, `I`, `B` → `i64` (→ `f64` when `TSCAL`/`TZERO`
+//! scale them); `A` → string (cut at the first NUL, trailing spaces dropped); `L` → string
+//! `T`/`F`. Vector cells (repeat count r > 1, all vector columns sharing one r) are unrolled
+//! into r rows, scalar cells of the same row repeated: the layout of one-row spectra.
+
+use std::path::Path;
+
+use super::card::HeaderValue;
+use super::header::{Hdu, parse_hdus};
+use crate::IoError;
+use crate::table::{Column, DataType, Schema, Table, Value};
+
+/// Reads the first binary table of a FITS file (gzip-compressed or not).
+pub fn read_fits_table(path: impl AsRef<Path>) -> Result<Table, IoError> {
+    let path = path.as_ref();
+    let bytes = crate::detect::read_maybe_gzip(path)?;
+    read_fits_table_bytes(path, &bytes)
+}
+
+/// Storage code of a column.
+#[derive(Clone, Copy)]
+enum Code {
+    Logical,
+    Byte,
+    Short,
+    Int,
+    Long,
+    Float,
+    Double,
+    Char,
+}
+
+impl Code {
+    fn bytes(self) -> usize {
+        match self {
+            Code::Logical | Code::Byte | Code::Char => 1,
+            Code::Short => 2,
+            Code::Int | Code::Float => 4,
+            Code::Long | Code::Double => 8,
+        }
+    }
+}
+
+struct ColumnLayout {
+    column: Column,
+    code: Code,
+    repeat: usize,
+    offset: usize,
+    scale: Option<(f64, f64)>,
+}
+
+fn parse_tform(path: &Path, hdu: &Hdu, n: usize, tform: &str) -> Result<(usize, Code), IoError> {
+    let tform = tform.trim();
+    let digits = tform.bytes().take_while(u8::is_ascii_digit).count();
+    let repeat = if digits == 0 { 1 } else { tform[..digits].parse().unwrap_or(usize::MAX) };
+    let code = match tform[digits..].chars().next() {
+        Some('L') => Code::Logical,
+        Some('B') => Code::Byte,
+        Some('I') => Code::Short,
+        Some('J') => Code::Int,
+        Some('K') => Code::Long,
+        Some('E') => Code::Float,
+        Some('D') => Code::Double,
+        Some('A') => Code::Char,
+        _ => {
+            return Err(IoError::FitsUnsupported {
+                path: path.to_path_buf(),
+                hdu: hdu.index,
+                what: format!("column {n} with TFORM{n} = `{tform}`"),
+            });
+        }
+    };
+    Ok((repeat, code))
+}
+
+fn layouts(path: &Path, hdu: &Hdu) -> Result<Vec<ColumnLayout>, IoError> {
+    let n_fields = hdu.count(path, "TFIELDS")?;
+    let mut offset = 0usize;
+    let mut out = Vec::with_capacity(n_fields);
+    for n in 1..=n_fields {
+        let tform = hdu.header.get_str(&format!("TFORM{n}")).ok_or_else(|| IoError::FitsMissingKeyword {
+            path: path.to_path_buf(),
+            hdu: hdu.index,
+            keyword: format!("TFORM{n}"),
+        })?;
+        let (repeat, code) = parse_tform(path, hdu, n, tform)?;
+        let width = repeat.saturating_mul(code.bytes());
+        let scale = match (hdu.header.get_f64(&format!("TSCAL{n}")), hdu.header.get_f64(&format!("TZERO{n}"))) {
+            (None, None) => None,
+            (scale, zero) => Some((scale.unwrap_or(1.0), zero.unwrap_or(0.0))),
+        };
+        let datatype = match code {
+            Code::Char | Code::Logical => DataType::Str,
+            Code::Float | Code::Double => DataType::F64,
+            _ if scale.is_some() => DataType::F64,
+            _ => DataType::I64,
+        };
+        let name = hdu.header.get_str(&format!("TTYPE{n}")).map_or_else(|| format!("col{n}"), str::to_owned);
+        let text = |k: &str| hdu.header.get_str(&format!("{k}{n}")).map(str::to_owned).filter(|s| !s.is_empty());
+        let column = Column {
+            name,
+            datatype,
+            unit: text("TUNIT"),
+            ucd: text("TUCD"),
+            description: text("TCOMM"),
+            width_bytes: matches!(code, Code::Char).then_some(repeat),
+        };
+        if repeat > 0 {
+            out.push(ColumnLayout {
+                column,
+                code,
+                repeat: if matches!(code, Code::Char) { 1 } else { repeat },
+                offset,
+                scale,
+            });
+        }
+        offset = offset.saturating_add(width);
+    }
+    let row_len = hdu.count(path, "NAXIS1")?;
+    if offset > row_len {
+        return Err(IoError::FitsBadKeyword {
+            path: path.to_path_buf(),
+            hdu: hdu.index,
+            keyword: "NAXIS1".to_owned(),
+            value: row_len.to_string(),
+            expected: "at least the sum of the TFORM widths",
+        });
+    }
+    Ok(out)
+}
+
+/// Decodes element `k` of a column in one row.
+fn cell(layout: &ColumnLayout, row: &[u8], k: usize) -> Value {
+    let width = layout.code.bytes();
+    let at = layout.offset + k * width;
+    let b = &row[at..at + width];
+    let int = |v: i64| match layout.scale {
+        Some((scale, zero)) => Value::F64(zero + scale * v as f64),
+        None => Value::I64(v),
+    };
+    let float = |v: f64| Value::F64(layout.scale.map_or(v, |(scale, zero)| zero + scale * v));
+    match layout.code {
+        Code::Logical => Value::Str(if b[0] == b'T' { "T" } else { "F" }.to_owned()),
+        Code::Byte => int(i64::from(b[0])),
+        Code::Short => int(i64::from(i16::from_be_bytes([b[0], b[1]]))),
+        Code::Int => int(i64::from(i32::from_be_bytes([b[0], b[1], b[2], b[3]]))),
+        Code::Long => int(i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
+        Code::Float => float(f64::from(f32::from_be_bytes([b[0], b[1], b[2], b[3]]))),
+        Code::Double => float(f64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
+        Code::Char => {
+            let text = &row[layout.offset..layout.offset + layout.column.width_bytes.unwrap_or(0)];
+            let end = text.iter().position(|&c| c == 0).unwrap_or(text.len());
+            Value::Str(String::from_utf8_lossy(&text[..end]).trim_end().to_owned())
+        }
+    }
+}
+
+/// Whether a keyword describes the table layout rather than a parameter.
+fn is_layout_keyword(keyword: &str) -> bool {
+    const FIXED: &[&str] = &[
+        "XTENSION", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT", "TFIELDS", "EXTNAME", "THEAP", "COMMENT",
+        "HISTORY", "",
+    ];
+    if FIXED.contains(&keyword) {
+        return true;
+    }
+    // TTYPEn, TFORMn, TUNITn, TSCALn, TZEROn, TNULLn, TDIMn, TCOMMn, TUCDn, ...
+    let letters = keyword.trim_end_matches(|c: char| c.is_ascii_digit());
+    keyword.starts_with('T') && letters.len() < keyword.len() && letters.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn schema_of(hdu: &Hdu, layouts: &[ColumnLayout]) -> Result<Schema, IoError> {
+    let mut schema = Schema::new(layouts.iter().map(|l| l.column.clone()).collect())?;
+    if let Some(name) = hdu.header.get_str("EXTNAME").filter(|n| !n.is_empty()) {
+        schema = schema.with_table_name(name)?;
+    }
+    for card in hdu.header.cards.iter().filter(|c| !is_layout_keyword(&c.keyword)) {
+        let value = match &card.value {
+            HeaderValue::Float(x) => Value::F64(*x),
+            HeaderValue::Int(i) => Value::I64(*i),
+            HeaderValue::Str(s) => Value::Str(s.clone()),
+            HeaderValue::Bool(b) => Value::Str(if *b { "T" } else { "F" }.to_owned()),
+            HeaderValue::None => continue,
+        };
+        let unit = card
+            .comment
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(unit, _)| unit.trim());
+        schema = schema.with_param(&card.keyword, value, unit)?;
+    }
+    Ok(schema)
+}
+
+pub(crate) fn read_fits_table_bytes(path: &Path, bytes: &[u8]) -> Result<Table, IoError> {
+    let hdus = parse_hdus(path, bytes)?;
+    let hdu = hdus
+        .iter()
+        .find(|h| h.header.get_str("XTENSION").map(str::trim) == Some("BINTABLE"))
+        .ok_or_else(|| IoError::FitsUnsupported {
+            path: path.to_path_buf(),
+            hdu: 0,
+            what: "no BINTABLE extension".to_owned(),
+        })?;
+    table_from_hdu(path, hdu, bytes)
+}
+
+pub(crate) fn table_from_hdu(path: &Path, hdu: &Hdu, bytes: &[u8]) -> Result<Table, IoError> {
+    let layouts = layouts(path, hdu)?;
+    let schema = schema_of(hdu, &layouts)?;
+    let row_len = hdu.count(path, "NAXIS1")?;
+    let n_rows = hdu.count(path, "NAXIS2")?;
+    let mut repeats: Vec<usize> = layouts.iter().map(|l| l.repeat).filter(|&r| r > 1).collect();
+    repeats.dedup();
+    if repeats.len() > 1 {
+        return Err(IoError::FitsUnsupported {
+            path: path.to_path_buf(),
+            hdu: hdu.index,
+            what: format!("vector columns of different lengths {repeats:?}"),
+        });
+    }
+    let unroll = repeats.first().copied().unwrap_or(1);
+    let data = hdu.data(bytes);
+    let mut rows = Vec::with_capacity(n_rows.saturating_mul(unroll).min(1 << 24));
+    for i_row in 0..n_rows {
+        let row = &data[i_row * row_len..(i_row + 1) * row_len];
+        for k in 0..unroll {
+            rows.push(layouts.iter().map(|l| cell(l, row, if l.repeat > 1 { k } else { 0 })).collect());
+        }
+    }
+    Ok(Table { schema, rows })
+}

@@ -1,0 +1,215 @@
+//! Streaming FITS binary-table writer: an empty primary HDU, then a `BINTABLE` extension whose
+//! rows are appended as they come; `NAXIS2` is written as 0 and patched by `finish`.
+
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::card::{BLOCK_LEN, CARD_LEN, Card, HeaderValue, format_card, is_printable_ascii};
+use super::header::header_bytes;
+use crate::IoError;
+use crate::table::{DataType, Schema, TableWriter, Value, check_row};
+
+/// Bytes one cell of a column takes, and its `TFORM`.
+fn tform(path: &Path, column: &crate::table::Column) -> Result<(usize, String), IoError> {
+    Ok(match column.datatype {
+        DataType::F64 => (8, "1D".to_owned()),
+        DataType::I64 => (8, "1K".to_owned()),
+        DataType::Str => {
+            let width = column.width_bytes.filter(|&w| w > 0).ok_or_else(|| IoError::MissingStringWidth {
+                path: path.to_path_buf(),
+                column: column.name.clone(),
+            })?;
+            (width, format!("{width}A"))
+        }
+    })
+}
+
+/// A parameter as a header value: floats, integers and strings map one to one.
+fn param_card(param: &crate::table::Param) -> Card {
+    let value = match &param.value {
+        Value::F64(x) => HeaderValue::Float(*x),
+        Value::I64(i) => HeaderValue::Int(*i),
+        Value::Str(s) => HeaderValue::Str(s.clone()),
+    };
+    Card {
+        keyword: param.name.clone(),
+        value,
+        comment: param.unit.as_ref().map(|u| format!("[{u}]")).unwrap_or_default(),
+    }
+}
+
+/// Streaming FITS `BINTABLE` writer (columns `1D`, `1K`, `nA`; `TTYPE`, `TFORM`, `TUNIT`,
+/// `TUCD`, `TCOMM`; table name as `EXTNAME`; parameters as keywords, `HIERARCH` when the
+/// name is not a standard 8-character keyword, unit in the comment as `[unit]`).
+///
+/// Strings must be printable ASCII no longer than the column width; they are padded with NUL
+/// bytes, and trailing spaces are not significant in FITS (readers drop them).
+///
+/// ```
+/// use stop_io::{read_fits_table, Column, FitsTableWriter, Schema, TableWriter, Value};
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("grid.fits");
+/// let schema = Schema::new(vec![Column::f64("tkin_k").unit("K"), Column::string("geometry", 8)])?;
+/// let mut writer = FitsTableWriter::create(&path, &schema)?;
+/// writer.write_row(&[Value::F64(20.0), Value::from("sphere")])?;
+/// writer.finish()?;
+/// let table = read_fits_table(&path)?;
+/// assert_eq!(table.rows, vec![vec![Value::F64(20.0), Value::from("sphere")]]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct FitsTableWriter {
+    path: PathBuf,
+    schema: Schema,
+    widths: Vec<usize>,
+    out: Option<BufWriter<File>>,
+    naxis2_offset: u64,
+    data_bytes: u64,
+    rows: u64,
+    row_buffer: Vec<u8>,
+}
+
+impl FitsTableWriter {
+    /// Creates (or truncates) `path` and writes both headers.
+    pub fn create(path: impl AsRef<Path>, schema: &Schema) -> Result<FitsTableWriter, IoError> {
+        let path = path.as_ref();
+        let mut widths = Vec::new();
+        let mut cards = vec![
+            Card::new("XTENSION", HeaderValue::Str("BINTABLE".to_owned())),
+            Card::new("BITPIX", HeaderValue::Int(8)),
+            Card::new("NAXIS", HeaderValue::Int(2)),
+            Card::new("NAXIS1", HeaderValue::Int(0)),
+            Card::new("NAXIS2", HeaderValue::Int(0)),
+            Card::new("PCOUNT", HeaderValue::Int(0)),
+            Card::new("GCOUNT", HeaderValue::Int(1)),
+            Card::new("TFIELDS", HeaderValue::Int(schema.columns().len() as i64)),
+        ];
+        for (i, column) in schema.columns().iter().enumerate() {
+            let n = i + 1;
+            let (width, form) = tform(path, column)?;
+            widths.push(width);
+            cards.push(Card::new(&format!("TTYPE{n}"), HeaderValue::Str(column.name.clone())));
+            cards.push(Card::new(&format!("TFORM{n}"), HeaderValue::Str(form)));
+            if let Some(unit) = &column.unit {
+                cards.push(Card::new(&format!("TUNIT{n}"), HeaderValue::Str(unit.clone())));
+            }
+            if let Some(ucd) = &column.ucd {
+                cards.push(Card::new(&format!("TUCD{n}"), HeaderValue::Str(ucd.clone())));
+            }
+            if let Some(description) = &column.description {
+                cards.push(Card::new(&format!("TCOMM{n}"), HeaderValue::Str(description.clone())));
+            }
+        }
+        cards[3].value = HeaderValue::Int(widths.iter().sum::<usize>() as i64);
+        if let Some(name) = schema.table_name() {
+            cards.push(Card::new("EXTNAME", HeaderValue::Str(name.to_owned())));
+        }
+        cards.extend(schema.params().iter().map(param_card));
+        let primary = header_bytes(
+            path,
+            0,
+            &[
+                Card::new("SIMPLE", HeaderValue::Bool(true)),
+                Card::new("BITPIX", HeaderValue::Int(8)),
+                Card::new("NAXIS", HeaderValue::Int(0)),
+                Card::new("EXTEND", HeaderValue::Bool(true)),
+            ],
+        )?;
+        let extension = header_bytes(path, 1, &cards)?;
+        let io = |e| IoError::io(path, e);
+        let mut out = BufWriter::new(File::create(path).map_err(io)?);
+        out.write_all(&primary).map_err(io)?;
+        out.write_all(&extension).map_err(io)?;
+        Ok(FitsTableWriter {
+            path: path.to_path_buf(),
+            schema: schema.clone(),
+            widths,
+            out: Some(out),
+            naxis2_offset: (primary.len() + 4 * CARD_LEN) as u64,
+            data_bytes: 0,
+            rows: 0,
+            row_buffer: Vec::new(),
+        })
+    }
+
+    fn out(&mut self) -> Result<&mut BufWriter<File>, IoError> {
+        self.out.as_mut().ok_or_else(|| IoError::WriterFinished {
+            path: self.path.clone(),
+        })
+    }
+}
+
+impl TableWriter for FitsTableWriter {
+    fn write_row(&mut self, row: &[Value]) -> Result<(), IoError> {
+        check_row(&self.path, &self.schema, self.rows, row)?;
+        self.row_buffer.clear();
+        for ((value, column), &width) in row.iter().zip(self.schema.columns()).zip(&self.widths) {
+            match value {
+                Value::F64(x) => self.row_buffer.extend_from_slice(&x.to_be_bytes()),
+                Value::I64(i) => self.row_buffer.extend_from_slice(&i.to_be_bytes()),
+                Value::Str(s) => {
+                    let reason = if !is_printable_ascii(s) {
+                        Some("FITS strings hold printable ASCII only")
+                    } else if s.len() > width {
+                        Some("longer than the column width")
+                    } else {
+                        None
+                    };
+                    if let Some(reason) = reason {
+                        return Err(IoError::BadString {
+                            path: self.path.clone(),
+                            row: self.rows,
+                            column: column.name.clone(),
+                            value: s.clone(),
+                            reason,
+                        });
+                    }
+                    self.row_buffer.extend_from_slice(s.as_bytes());
+                    self.row_buffer.resize(self.row_buffer.len() + width - s.len(), 0);
+                }
+            }
+        }
+        let buffer = std::mem::take(&mut self.row_buffer);
+        let path = self.path.clone();
+        let result = self.out()?.write_all(&buffer).map_err(|e| IoError::io(&path, e));
+        self.row_buffer = buffer;
+        result?;
+        self.data_bytes += self.row_buffer.len() as u64;
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), IoError> {
+        let path = self.path.clone();
+        match self.out.as_mut() {
+            Some(out) => out.flush().map_err(|e| IoError::io(&path, e)),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), IoError> {
+        let Some(mut out) = self.out.take() else {
+            return Ok(());
+        };
+        let io = |e| IoError::io(&self.path, e);
+        let block = BLOCK_LEN as u64;
+        let padding = self.data_bytes.div_ceil(block) * block - self.data_bytes;
+        out.write_all(&vec![0u8; padding as usize]).map_err(io)?;
+        let naxis2 = Card::new("NAXIS2", HeaderValue::Int(self.rows as i64));
+        let text = format_card(&naxis2).map_err(|expected| IoError::FitsBadKeyword {
+            path: self.path.clone(),
+            hdu: 1,
+            keyword: "NAXIS2".to_owned(),
+            value: self.rows.to_string(),
+            expected,
+        })?;
+        out.seek(SeekFrom::Start(self.naxis2_offset)).map_err(io)?;
+        out.write_all(text.as_bytes()).map_err(io)?;
+        out.flush().map_err(io)
+    }
+
+    fn rows_written(&self) -> u64 {
+        self.rows
+    }
+}

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+
+mod detect;
+pub mod error;
+pub mod fits;
+pub mod spectrum;
+pub mod table;
+pub mod votable;
+
+pub use error::IoError;
+pub use fits::{
+    Beam, Card, FitsImage, FitsPixel, FitsTableWriter, Header, HeaderValue, ImageData, ImageMeta, WcsAxis,
+    read_fits_image, read_fits_table, write_fits_image,
+};
+pub use table::{
+    Column, DataType, Param, Schema, Table, TableFormat, TableWriter, TsvWriter, Value, create_table_writer,
+    read_table, read_tsv_table,
+};
+pub use spectrum::{
+    SpectralAxis, Spectrum, SpectrumReadOptions, read_spectrum, read_spectrum_with, write_spectrum_fits_image,
+    write_spectrum_table,
+};
+pub use votable::{VoTableWriter, parse_votable, read_votable};

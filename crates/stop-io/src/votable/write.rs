@@ -1,0 +1,216 @@
+//! Streaming VOTable writer: the header at creation, one `<TR>` per row, the closing tags at
+//! `finish`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::IoError;
+use crate::table::{Column, DataType, Schema, TableWriter, Value, check_row};
+
+/// VOTable namespace (1.4 documents use the 1.3 namespace, VOTable 1.4 §1.4).
+const VOTABLE_NS: &str = "http://www.ivoa.net/xml/VOTable/v1.3";
+
+/// Escapes text for XML content (`attribute = false`) or a double-quoted attribute.
+/// Returns `Err(reason)` for characters XML 1.0 cannot carry at all.
+pub(crate) fn escape_xml(text: &str, attribute: bool) -> Result<String, &'static str> {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' | '\n' => out.push(ch),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
+                return Err("XML 1.0 cannot hold this control character");
+            }
+            _ => out.push(ch),
+        }
+    }
+    Ok(out)
+}
+
+/// VOTable text of a float: `NaN`, `+Inf`, `-Inf` or the shortest round-trip decimal.
+fn format_double(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".to_owned()
+    } else if x.is_infinite() {
+        if x > 0.0 { "+Inf" } else { "-Inf" }.to_owned()
+    } else {
+        format!("{x:?}")
+    }
+}
+
+/// `datatype` (and `arraysize`) attributes for a type.
+fn type_attributes(datatype: DataType) -> &'static str {
+    match datatype {
+        DataType::F64 => r#"datatype="double""#,
+        DataType::I64 => r#"datatype="long""#,
+        DataType::Str => r#"datatype="char" arraysize="*""#,
+    }
+}
+
+/// Streaming VOTable 1.4 writer (one RESOURCE, one TABLE, TABLEDATA).
+#[derive(Debug)]
+pub struct VoTableWriter {
+    path: PathBuf,
+    schema: Schema,
+    out: Option<BufWriter<File>>,
+    rows: u64,
+}
+
+impl VoTableWriter {
+    /// Creates (or truncates) `path` and writes everything up to `<TABLEDATA>`.
+    ///
+    /// ```
+    /// use stop_io::{read_votable, Column, Schema, TableWriter, Value, VoTableWriter};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("spectrum.vot");
+    /// let schema = Schema::new(vec![
+    ///     Column::f64("freq_hz").unit("Hz").ucd("em.freq"),
+    ///     Column::f64("intensity_k").unit("K").description("brightness temperature"),
+    /// ])?;
+    /// let mut writer = VoTableWriter::create(&path, &schema)?;
+    /// writer.write_row(&[Value::F64(115.27e9), Value::F64(f64::NAN)])?;
+    /// writer.finish()?;
+    /// let table = read_votable(&path)?;
+    /// assert_eq!(table.schema.columns()[0].ucd.as_deref(), Some("em.freq"));
+    /// assert!(table.column_f64("intensity_k").is_some_and(|v| v[0].is_nan()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create(path: impl AsRef<Path>, schema: &Schema) -> Result<VoTableWriter, IoError> {
+        let path = path.as_ref();
+        let header = header_text(path, schema)?;
+        let file = File::create(path).map_err(|e| IoError::io(path, e))?;
+        let mut writer = VoTableWriter {
+            path: path.to_path_buf(),
+            schema: schema.clone(),
+            out: Some(BufWriter::new(file)),
+            rows: 0,
+        };
+        writer.write_text(&header)?;
+        Ok(writer)
+    }
+
+    fn write_text(&mut self, text: &str) -> Result<(), IoError> {
+        let out = self.out.as_mut().ok_or_else(|| IoError::WriterFinished {
+            path: self.path.clone(),
+        })?;
+        out.write_all(text.as_bytes()).map_err(|e| IoError::io(&self.path, e))
+    }
+}
+
+/// Escapes a header string, naming it in the error.
+fn esc(path: &Path, what: &str, text: &str, attribute: bool) -> Result<String, IoError> {
+    escape_xml(text, attribute).map_err(|reason| IoError::BadString {
+        path: path.to_path_buf(),
+        row: 0,
+        column: what.to_owned(),
+        value: text.to_owned(),
+        reason,
+    })
+}
+
+fn field_text(path: &Path, column: &Column) -> Result<String, IoError> {
+    let mut text = format!(
+        r#"   <FIELD name="{}" {}"#,
+        esc(path, &column.name, &column.name, true)?,
+        type_attributes(column.datatype)
+    );
+    if let Some(unit) = &column.unit {
+        text.push_str(&format!(r#" unit="{}""#, esc(path, &column.name, unit, true)?));
+    }
+    if let Some(ucd) = &column.ucd {
+        text.push_str(&format!(r#" ucd="{}""#, esc(path, &column.name, ucd, true)?));
+    }
+    match &column.description {
+        Some(description) => text.push_str(&format!(
+            ">\n    <DESCRIPTION>{}</DESCRIPTION>\n   </FIELD>\n",
+            esc(path, &column.name, description, false)?
+        )),
+        None => text.push_str("/>\n"),
+    }
+    Ok(text)
+}
+
+fn header_text(path: &Path, schema: &Schema) -> Result<String, IoError> {
+    let mut text = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VOTABLE version=\"1.4\" xmlns=\"{VOTABLE_NS}\">\n <RESOURCE type=\"results\">\n"
+    );
+    match schema.table_name() {
+        Some(name) => text.push_str(&format!("  <TABLE name=\"{}\">\n", esc(path, "TABLE", name, true)?)),
+        None => text.push_str("  <TABLE>\n"),
+    }
+    for param in schema.params() {
+        let value = match &param.value {
+            Value::F64(x) => format_double(*x),
+            Value::I64(i) => i.to_string(),
+            Value::Str(s) => esc(path, &param.name, s, true)?,
+        };
+        text.push_str(&format!(
+            r#"   <PARAM name="{}" {} value="{value}""#,
+            esc(path, &param.name, &param.name, true)?,
+            type_attributes(param.value.datatype())
+        ));
+        if let Some(unit) = &param.unit {
+            text.push_str(&format!(r#" unit="{}""#, esc(path, &param.name, unit, true)?));
+        }
+        text.push_str("/>\n");
+    }
+    for column in schema.columns() {
+        text.push_str(&field_text(path, column)?);
+    }
+    text.push_str("   <DATA>\n    <TABLEDATA>\n");
+    Ok(text)
+}
+
+impl TableWriter for VoTableWriter {
+    fn write_row(&mut self, row: &[Value]) -> Result<(), IoError> {
+        check_row(&self.path, &self.schema, self.rows, row)?;
+        let mut line = String::from("<TR>");
+        for (value, column) in row.iter().zip(self.schema.columns()) {
+            line.push_str("<TD>");
+            match value {
+                Value::F64(x) => line.push_str(&format_double(*x)),
+                Value::I64(i) => line.push_str(&i.to_string()),
+                Value::Str(s) => line.push_str(&escape_xml(s, false).map_err(|reason| IoError::BadString {
+                    path: self.path.clone(),
+                    row: self.rows,
+                    column: column.name.clone(),
+                    value: s.clone(),
+                    reason,
+                })?),
+            }
+            line.push_str("</TD>");
+        }
+        line.push_str("</TR>\n");
+        self.write_text(&line)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), IoError> {
+        match self.out.as_mut() {
+            Some(out) => out.flush().map_err(|e| IoError::io(&self.path, e)),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), IoError> {
+        if self.out.is_none() {
+            return Ok(());
+        }
+        self.write_text("    </TABLEDATA>\n   </DATA>\n  </TABLE>\n </RESOURCE>\n</VOTABLE>\n")?;
+        self.flush()?;
+        self.out = None;
+        Ok(())
+    }
+
+    fn rows_written(&self) -> u64 {
+        self.rows
+    }
+}
