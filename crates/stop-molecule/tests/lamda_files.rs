@@ -102,3 +102,18 @@ fn broken_lines_are_located() {
         assert!(err.to_string().starts_with(expected), "got `{err}`, expected `{expected}`");
     }
 }
+
+#[test]
+fn labels_with_quotes_and_blanks_round_trip() {
+    // found by the fuzzer: an unquoted label with an inner quote and blanks
+    let text = std::fs::read_to_string(data_dir().join("hco+.dat")).expect("hco+.dat");
+    for label in ["97.0 \" 13", "'a b", "x'y", "\"q\"", "\" 01 \""] {
+        let edited = text.replacen("    5    29.749095423   9.0     4", &format!("    5    29.749095423   9.0  {label}"), 1);
+        let molecule = parse_lamda("hco+.dat", &edited).expect("parses");
+        let again = parse_lamda("written", &write_lamda(&molecule)).expect("written parses");
+        assert_eq!(molecule.levels[4], again.levels[4], "label {label}");
+    }
+    let mixed = text.replacen("    5    29.749095423   9.0     4", "    5    29.749095423   9.0  a\"b'c", 1);
+    let err = parse_lamda("hco+.dat", &mixed).expect_err("mixed quotes");
+    assert!(err.to_string().starts_with("hco+.dat:12: field `label`"), "{err}");
+}

@@ -89,6 +89,16 @@ fn read_levels(cursor: &mut Lines<'_>) -> Result<Vec<Level>, ParseError> {
             return Err(cursor.error_at(no, out_of_range("weight", weight, "> 0")));
         }
         let label = level_label(&fields.remainder());
+        if label.contains('"') && label.contains('\'') {
+            return Err(cursor.error_at(
+                no,
+                ParseErrorKind::OutOfRange {
+                    field: "label".to_owned(),
+                    value: label,
+                    expected: "a label using at most one kind of quote character".to_owned(),
+                },
+            ));
+        }
         levels.push(Level { energy_cm1, weight, label });
     }
     Ok(levels)

@@ -25,11 +25,7 @@ pub fn write_lamda(molecule: &Molecule) -> String {
     w(format_args!("!NUMBER OF ENERGY LEVELS\n{}\n", molecule.levels.len()));
     w(format_args!("!LEVEL + ENERGIES(cm^-1) + WEIGHT + LABEL\n"));
     for (i, level) in molecule.levels.iter().enumerate() {
-        let label = if level.label.is_empty() || level.label.contains(char::is_whitespace) {
-            format!("\"{}\"", level.label)
-        } else {
-            level.label.clone()
-        };
+        let label = quote_label(&level.label);
         w(format_args!("{:5} {:?} {:?} {}\n", i + 1, level.energy_cm1, level.weight, label));
     }
     w(format_args!("!NUMBER OF RADIATIVE TRANSITIONS\n{}\n", molecule.lines.len()));
@@ -63,4 +59,18 @@ pub fn write_lamda(molecule: &Molecule) -> String {
         w(format_args!("!{note}\n"));
     }
     out
+}
+
+/// A label as the reader will read it back: bare when it is one token not starting with a
+/// quote, otherwise quoted with a quote character it does not contain (the reader rejects
+/// labels containing both).
+fn quote_label(label: &str) -> String {
+    let bare = !label.is_empty() && !label.contains(char::is_whitespace) && !label.starts_with(['"', '\'']);
+    if bare {
+        label.to_owned()
+    } else if label.contains('"') {
+        format!("'{label}'")
+    } else {
+        format!("\"{label}\"")
+    }
 }
