@@ -49,14 +49,14 @@ pub fn deduplicate(points: &[[f64; 3]]) -> Result<Deduplicated, LimeError> {
         }
     }
     // Adding 0.0 turns -0.0 into +0.0, so equal numbers have equal bits.
-    let key = |i: u32| points[i as usize].map(|v| (v + 0.0).to_bits());
-    let mut sorted: Vec<u32> = (0..points.len() as u32).collect();
-    sorted.sort_unstable_by_key(|&i| (key(i), i));
+    let mut keyed: Vec<([u64; 3], u32)> =
+        points.iter().enumerate().map(|(i, p)| (p.map(|v| (v + 0.0).to_bits()), i as u32)).collect();
+    keyed.sort_unstable();
     let mut survivor: Vec<u32> = (0..points.len() as u32).collect();
-    for pair in sorted.windows(2) {
-        if key(pair[0]) == key(pair[1]) {
+    for pair in keyed.windows(2) {
+        if pair[0].0 == pair[1].0 {
             // Sorted by index within equal keys, so pair[0] leads back to the first copy.
-            survivor[pair[1] as usize] = survivor[pair[0] as usize];
+            survivor[pair[1].1 as usize] = survivor[pair[0].1 as usize];
         }
     }
     let distinct = (0..points.len() as u32).filter(|&i| survivor[i as usize] == i).collect();

@@ -77,6 +77,8 @@ pub(crate) struct Mesh {
     boundary: Vec<BoundaryFace>,
     /// Open-addressing table edge → link, pairing the new tetrahedra around the new point.
     edges: Vec<(u64, u32)>,
+    /// Slots of `edges` filled during the current insertion.
+    used_edges: Vec<usize>,
 }
 
 impl Mesh {
@@ -96,6 +98,7 @@ impl Mesh {
             cavity: Vec::new(),
             boundary: Vec::new(),
             edges: Vec::new(),
+            used_edges: Vec::new(),
         };
         let first = if orient(&mesh.points[0], &mesh.points[1], &mesh.points[2], &mesh.points[3]) > 0.0 {
             [0, 1, 2, 3]
@@ -182,10 +185,15 @@ impl Mesh {
 
     /// Connects the new point to every boundary face and links the new tetrahedra.
     fn fill_cavity(&mut self) {
+        // The table is left empty after every insertion (used slots are reset below),
+        // so it is only re-allocated when a cavity is larger than any before.
         let size = (4 * self.boundary.len()).next_power_of_two();
+        if self.edges.len() < size {
+            self.edges = vec![(u64::MAX, 0); size];
+        }
+        let size = self.edges.len();
         let shift = 64 - size.trailing_zeros();
-        self.edges.clear();
-        self.edges.resize(size, (u64::MAX, 0));
+        self.used_edges.clear();
         let boundary = std::mem::take(&mut self.boundary);
         for face in &boundary {
             let t = self.allocate();
@@ -201,6 +209,7 @@ impl Mesh {
                     let (k_h, link) = self.edges[h];
                     if k_h == u64::MAX {
                         self.edges[h] = (key, pack(t, j));
+                        self.used_edges.push(h);
                         break;
                     }
                     if k_h == key {
@@ -217,6 +226,9 @@ impl Mesh {
             }
         }
         self.boundary = boundary;
+        for &h in &self.used_edges {
+            self.edges[h].0 = u64::MAX;
+        }
     }
 
     fn allocate(&mut self) -> u32 {

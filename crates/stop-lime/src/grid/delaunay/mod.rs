@@ -50,6 +50,8 @@ pub struct Delaunay {
     points: Vec<Point3>,
     survivor: Vec<u32>,
     n_distinct: usize,
+    /// Input indices of the distinct points in insertion (spatially sorted) order.
+    insertion_order: Vec<u32>,
     tets: Vec<[u32; 4]>,
     tet_neighbours: Vec<[u32; 4]>,
 }
@@ -79,7 +81,7 @@ impl Delaunay {
         for tet in &mut tets {
             *tet = tet.map(|v| order[v as usize]);
         }
-        Ok(Delaunay { points: points.to_vec(), survivor: dedup.survivor, n_distinct, tets, tet_neighbours })
+        Ok(Delaunay { points: points.to_vec(), survivor: dedup.survivor, n_distinct, insertion_order: order, tets, tet_neighbours })
     }
 
     /// The input points, in input order (duplicates included).
@@ -155,7 +157,14 @@ impl Delaunay {
     /// Per-point Delaunay neighbours (the points sharing an edge), sorted; duplicates
     /// have none (look up their survivor).
     pub fn vertex_neighbours(&self) -> Neighbours {
-        Neighbours::from_tetrahedra(self.points.len(), &self.tets)
+        // Work in insertion order, where neighbouring points have nearby numbers and the
+        // memory traffic stays local, then renumber back to input indices.
+        let mut rank = vec![u32::MAX; self.points.len()];
+        for (k, &i) in self.insertion_order.iter().enumerate() {
+            rank[i as usize] = k as u32;
+        }
+        let local: Vec<[u32; 4]> = self.tets.iter().map(|t| t.map(|v| rank[v as usize])).collect();
+        Neighbours::from_tetrahedra(self.insertion_order.len(), &local).renumbered(&self.insertion_order, self.points.len())
     }
 }
 

@@ -20,7 +20,7 @@ pub struct Neighbours {
 impl Neighbours {
     /// Builds the lists of `n_points` points from tetrahedra: vertex → tetrahedra
     /// incidence first (count, prefix sum, fill), then per point the other vertices of
-    /// its tetrahedra, sorted and de-duplicated.
+    /// its tetrahedra, de-duplicated and sorted.
     pub(crate) fn from_tetrahedra(n_points: usize, tets: &[[u32; 4]]) -> Self {
         let mut first = vec![0usize; n_points + 1];
         for tet in tets {
@@ -42,16 +42,41 @@ impl Neighbours {
         let mut offsets = Vec::with_capacity(n_points + 1);
         offsets.push(0);
         let mut indices = Vec::with_capacity(16 * n_points);
-        let mut scratch = Vec::new();
+        // seen[v] == i: v already listed for point i (cheaper than sorting ~80 repeats).
+        let mut seen = vec![u32::MAX; n_points];
         for i in 0..n_points {
-            scratch.clear();
+            let row_start = indices.len();
             for &t in &incident[first[i]..first[i + 1]] {
-                scratch.extend(tets[t as usize].iter().filter(|&&v| v as usize != i));
+                for &v in &tets[t as usize] {
+                    if v as usize != i && seen[v as usize] != i as u32 {
+                        seen[v as usize] = i as u32;
+                        indices.push(v);
+                    }
+                }
             }
-            scratch.sort_unstable();
-            scratch.dedup();
-            indices.extend_from_slice(&scratch);
+            indices[row_start..].sort_unstable();
             offsets.push(indices.len());
+        }
+        Neighbours { offsets, indices }
+    }
+
+    /// The same lists with point `k` renamed `new_id[k]`, in a set of `n_points` points
+    /// (points that are no `new_id` get empty lists).
+    pub(crate) fn renumbered(&self, new_id: &[u32], n_points: usize) -> Self {
+        let mut offsets = vec![0usize; n_points + 1];
+        for (k, &i) in new_id.iter().enumerate() {
+            offsets[i as usize + 1] = self.of(k).len();
+        }
+        for i in 0..n_points {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut indices = vec![0u32; self.indices.len()];
+        for (k, &i) in new_id.iter().enumerate() {
+            let row = &mut indices[offsets[i as usize]..offsets[i as usize + 1]];
+            for (slot, &j) in row.iter_mut().zip(self.of(k)) {
+                *slot = new_id[j as usize];
+            }
+            row.sort_unstable();
         }
         Neighbours { offsets, indices }
     }
