@@ -29,6 +29,12 @@ pub const EPS: f64 = 1e-30;
 pub const MAX_EXPONENT: f64 = 160.0;
 /// CMB temperature of RADEX's built-in interstellar field: the single-precision 2.725.
 pub const T_CMB_GALBR_K: f64 = 2.725_f32 as f64;
+/// Energy of the lowest ortho-H2 level above para J = 0, K, in RADEX's thermal ortho/para
+/// ratio opr = min(3, 9 exp(−170.6/T)): the single-precision 170.6 (escape-probability.md §4).
+pub const H2_ORTHO_PARA_DE_K_F32: f64 = 170.6_f32 as f64;
+/// Dust temperature of the COBE single-temperature fit in RADEX's interstellar field, K
+/// (escape-probability.md §5.2; Wright et al. 1991, ApJ 381, 200).
+pub const T_DUST_GALBR_K: f64 = 23.3;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+
+pub mod background;
+pub mod compat;
+pub mod emission;
+pub mod error;
+pub mod escape;
+pub mod linpack;
+pub mod model;
+pub mod rates;
+pub mod result;
+
+pub use compat::{CompatParams, CompatSolver};
+pub use emission::{in_window, line_result, radex_window};
+pub use error::LvgError;
+pub use escape::Geometry;
+pub use model::{ModelParams, Problem};
+pub use result::{LineResult, Solution, Status};
+pub mod radex;

@@ -1,0 +1,55 @@
+//! `stop-validate radex [--mode compat]`: compare STOP with the RADEX reference
+//! tables and print the report (ends with `N passed, M failed`; exit status 1 on failures).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use stop_lvg::CompatParams;
+use stop_validation::radex;
+
+/// Validation of STOP against the legacy codes.
+#[derive(Debug, Parser)]
+#[command(name = "stop-validate")]
+struct Cli {
+    #[command(subcommand)]
+    suite: Suite,
+}
+
+#[derive(Debug, Subcommand)]
+enum Suite {
+    /// The RADEX reference set (`../shared/reference/radex`).
+    Radex {
+        /// Which solver mode to check.
+        #[arg(long, value_enum, default_value_t = Mode::Compat)]
+        mode: Mode,
+        /// The reference directory (holding `radex/`).
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// The LAMDA directory the reference runs used.
+        #[arg(long)]
+        lamda: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    /// RADEX-compatible mode, bit for bit.
+    Compat,
+
+}
+
+#[allow(clippy::print_stdout)]
+fn main() -> anyhow::Result<ExitCode> {
+    let Suite::Radex { mode, reference, lamda } = Cli::parse().suite;
+    let reference_dir = reference.unwrap_or_else(stop_validation::default_reference_dir).join("radex");
+    let lamda_dir = lamda.unwrap_or_else(stop_validation::default_lamda_dir);
+    let reference = radex::reference::load(&reference_dir, &lamda_dir)?;
+    let mut failed = 0;
+    if mode == Mode::Compat {
+        let report = radex::compat::run(&reference, CompatParams::default());
+        print!("{}", report.render());
+        failed += report.failed;
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

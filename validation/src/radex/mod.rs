@@ -1,0 +1,5 @@
+//! RADEX: the reference tables of `../shared/reference/radex` (see its README) against the
+//! escape-probability solvers of `stop-lvg`.
+
+pub mod compat;
+pub mod reference;
