@@ -45,6 +45,18 @@ pub const ARCSEC_RAD: f64 = std::f64::consts::PI / (180.0 * 3600.0);
 pub const AU_CM: f64 = 1.495_978_707e13;
 /// Parsec, cm (IAU 2015 Resolution B2: 648000/π au).
 pub const PC_CM: f64 = AU_CM * 648_000.0 / std::f64::consts::PI;
+/// Newtonian constant of gravitation, cm³ g⁻¹ s⁻² (CODATA 2018, relative uncertainty 2.2e-5).
+pub const G_CGS: f64 = 6.674_30e-8;
+/// Nominal solar mass parameter GM☉, cm³ s⁻² (IAU 2015 Resolution B3, exact by definition).
+pub const GM_SUN_CGS: f64 = 1.327_124_4e26;
+/// Solar mass, g: GM☉ / G (IAU 2015 B3 with CODATA 2018 G; uncertain to G's 2.2e-5).
+///
+/// ```
+/// use stop_physics::constants::*;
+/// assert!((M_SUN_G / 1.988_41e33 - 1.0).abs() < 1e-5);
+/// assert_eq!(M_SUN_G, GM_SUN_CGS / G_CGS);
+/// ```
+pub const M_SUN_G: f64 = GM_SUN_CGS / G_CGS;
 /// Gaussian area factor √(π / (4 ln 2)) = ∫ profile / (peak · FWHM) ≈ 1.0644670194.
 ///
 /// ```

@@ -1,0 +1,106 @@
+//! [`FileModel`]: the [`PhysicalModel`] a model file describes.
+
+use crate::builtin::{Builtin, BuiltinSample};
+use crate::field::{ScalarField, VectorField};
+use crate::physical::{Bounds, LineWidth, N_PARTNERS, PhysicalModel, PointFields, Position};
+use stop_molecule::PartnerKind;
+
+/// Where a field's value comes from.
+#[derive(Debug, Clone)]
+pub enum Source<T> {
+    /// A field given in the file.
+    Field(T),
+    /// The built-in model.
+    Builtin,
+}
+
+/// How the molecule's density is given.
+#[derive(Debug, Clone)]
+pub enum MoleculeAmount {
+    /// n(mol) = abundance × Σ_i w_i n_i (LIME's `abundance` with `nMolWeights`).
+    Abundance(Source<ScalarField>),
+    /// n(mol) directly, m⁻³.
+    Density(ScalarField),
+}
+
+/// A model read from a file: fields from expressions, tables, points or a built-in.
+#[derive(Debug, Clone)]
+pub struct FileModel {
+    /// Model name.
+    pub name: String,
+    /// Partners supplied, in LAMDA id order.
+    pub partners: Vec<PartnerKind>,
+    /// Density per partner, m⁻³ (the built-in supplies H2 only).
+    pub densities: Vec<(PartnerKind, Source<ScalarField>)>,
+    /// The built-in model, if any.
+    pub builtin: Option<Builtin>,
+    /// Gas kinetic temperature, K.
+    pub tkin_k: Source<ScalarField>,
+    /// Dust temperature, K; `None` means equal to the gas temperature.
+    pub tdust_k: Option<ScalarField>,
+    /// Molecule amount.
+    pub molecule: MoleculeAmount,
+    /// Weights w_i of the partner densities in n(mol) = X Σ w_i n_i, by partner index.
+    pub molecule_weights: [f64; N_PARTNERS],
+    /// Velocity, m/s.
+    pub velocity_m_s: Source<VectorField>,
+    /// Doppler b, m/s.
+    pub doppler_b_m_s: Source<ScalarField>,
+    /// Line-width convention.
+    pub line_width: LineWidth,
+    /// Region.
+    pub bounds: Bounds,
+    /// Grid-point density, when not LIME's default.
+    pub grid_density: Option<ScalarField>,
+}
+
+fn scalar(source: &Source<ScalarField>, p: &Position, builtin: f64) -> f64 {
+    match source {
+        Source::Field(f) => f.at(p),
+        Source::Builtin => builtin,
+    }
+}
+
+impl PhysicalModel for FileModel {
+    fn partners(&self) -> &[PartnerKind] {
+        &self.partners
+    }
+
+    fn fields(&self, p: &Position) -> PointFields {
+        let b = self.builtin.as_ref().map_or(BuiltinSample { n_h2_m3: 0.0, tkin_k: 0.0, abundance: 0.0, velocity_m_s: [0.0; 3], doppler_b_m_s: 0.0 }, |b| b.sample(p));
+        let mut out = PointFields::ZERO;
+        for (partner, source) in &self.densities {
+            out.density_m3[partner.index()] = scalar(source, p, b.n_h2_m3);
+        }
+        out.tkin_k = scalar(&self.tkin_k, p, b.tkin_k);
+        out.tdust_k = self.tdust_k.as_ref().map_or(out.tkin_k, |f| f.at(p));
+        out.molecule_density_m3 = match &self.molecule {
+            MoleculeAmount::Density(f) => f.at(p),
+            MoleculeAmount::Abundance(source) => {
+                let weighted: f64 = out.density_m3.iter().zip(&self.molecule_weights).map(|(n, w)| n * w).sum();
+                scalar(source, p, b.abundance) * weighted
+            }
+        };
+        out.velocity_m_s = match &self.velocity_m_s {
+            Source::Field(v) => v.at(p),
+            Source::Builtin => b.velocity_m_s,
+        };
+        out.doppler_b_m_s = scalar(&self.doppler_b_m_s, p, b.doppler_b_m_s);
+        out
+    }
+
+    fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+
+    fn line_width(&self) -> LineWidth {
+        self.line_width
+    }
+
+    fn grid_density(&self, p: &Position) -> f64 {
+        match &self.grid_density {
+            Some(f) => f.at(p),
+            None => self.fields(p).total_density_m3().powf(crate::physical::DENSITY_POWER),
+        }
+    }
+}
