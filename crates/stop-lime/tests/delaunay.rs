@@ -1,5 +1,6 @@
 //! Properties of the Delaunay triangulation on random, lattice and degenerate input.
 
+use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use robust::{Coord3D, insphere, orient3d};
@@ -110,6 +111,7 @@ fn random_ball_is_delaunay_and_consistent() {
     assert_empty_spheres(&dt, 0..dt.tetrahedra().len());
     assert_consistent_topology(&dt);
     assert_all_distinct_points_present(&dt);
+    assert_tiles_the_convex_hull(&dt);
 }
 
 #[test]
@@ -198,4 +200,48 @@ fn nearly_coplanar_sliver_input_triangulates() {
     assert_positive_orientation(&dt);
     assert_consistent_topology(&dt);
     assert_all_distinct_points_present(&dt);
+}
+
+/// The hull faces bound a convex region (every point on their inner side) whose volume,
+/// by the divergence theorem, equals the sum of the tetrahedra: the tets tile the hull.
+fn assert_tiles_the_convex_hull(dt: &Delaunay) {
+    let p = dt.points();
+    let mut hull_volume = 0.0;
+    for [a, b, cc] in dt.hull_faces() {
+        let [a, b, cc] = [a, b, cc].map(|v| p[v as usize]);
+        for q in p {
+            assert!(orient3d(c(a), c(b), c(cc), c(*q)) >= 0.0, "a point lies outside a hull face");
+        }
+        // Signed volume of the cone from the origin; faces wind inward, hence the minus.
+        let det = a[0] * (b[1] * cc[2] - b[2] * cc[1]) - a[1] * (b[0] * cc[2] - b[2] * cc[0])
+            + a[2] * (b[0] * cc[1] - b[1] * cc[0]);
+        hull_volume += det / 6.0;
+    }
+    let tets = total_volume(dt);
+    assert!((hull_volume.abs() - tets).abs() <= VOLUME_REL_TOL * tets.max(1.0), "hull {hull_volume} vs tets {tets}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Points on a 4×4×4 integer grid are as degenerate as input gets (duplicates,
+    /// collinear, coplanar and cospherical sets): the result is an error for < 4
+    /// distinct or flat input and otherwise a valid Delaunay tiling of the hull.
+    #[test]
+    fn degenerate_integer_points_never_break_the_triangulation(
+        raw in proptest::collection::vec((0..4i32, 0..4i32, 0..4i32), 1..40)
+    ) {
+        let pts: Vec<[f64; 3]> = raw.iter().map(|&(x, y, z)| [f64::from(x), f64::from(y), f64::from(z)]).collect();
+        match Delaunay::new(&pts) {
+            Ok(dt) => {
+                assert_positive_orientation(&dt);
+                assert_empty_spheres(&dt, 0..dt.tetrahedra().len());
+                assert_consistent_topology(&dt);
+                assert_all_distinct_points_present(&dt);
+                assert_tiles_the_convex_hull(&dt);
+            }
+            Err(LimeError::TooFewPoints { .. } | LimeError::Degenerate { .. }) => {}
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
 }
