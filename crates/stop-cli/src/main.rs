@@ -10,6 +10,8 @@ fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Molecule(a) => commands::molecule::run(&a),
+        args::Command::Serve(a) => commands::serve::run(&a),
+        args::Command::Worker(a) => commands::worker::run(&a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,3 +1,5 @@
 //! One module per subcommand.
 
 pub mod molecule;
+pub mod serve;
+pub mod worker;

@@ -1,0 +1,186 @@
+//! The worker side: what `stop worker JOB_DIR` does. It reads `job.json`, runs the job type's
+//! [`JobType::run`], publishes results atomically, and writes `status.json` last.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::params::JobDescriptor;
+use crate::protocol::ResultEntry;
+use crate::store::layout::{JobDir, JobSpec, WorkerStatus, check_name, write_atomic};
+
+/// A kind of job: its parameter description (server side) and how to run it (worker side).
+pub trait JobType: Send + Sync {
+    /// The parameter description; its `name` is the job list's path segment.
+    fn descriptor(&self) -> &JobDescriptor;
+    /// Runs the job inside the worker process, publishing results through `ctx`.
+    ///
+    /// # Errors
+    /// A [`JobFailure`] whose message becomes the job's error summary.
+    fn run(&self, ctx: &mut JobContext) -> Result<(), JobFailure>;
+}
+
+/// Why a job failed: one message for the error summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFailure {
+    /// The message.
+    pub message: String,
+}
+
+impl JobFailure {
+    /// A failure with this message.
+    #[must_use]
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
+
+impl fmt::Display for JobFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl<E: std::error::Error> From<E> for JobFailure {
+    fn from(e: E) -> Self {
+        Self { message: e.to_string() }
+    }
+}
+
+/// The job types a server offers, by name.
+#[derive(Clone, Default)]
+pub struct Registry {
+    types: BTreeMap<String, Arc<dyn JobType>>,
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.types.keys()).finish()
+    }
+}
+
+impl Registry {
+    /// Adds a job type under its descriptor's name.
+    #[must_use]
+    pub fn with(mut self, job_type: impl JobType + 'static) -> Self {
+        self.types.insert(job_type.descriptor().name.clone(), Arc::new(job_type));
+        self
+    }
+
+    /// The job type called `name`.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn JobType>> {
+        self.types.get(name)
+    }
+
+    /// All job types, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn JobType>> {
+        self.types.values()
+    }
+}
+
+/// What a running job sees: its parameters, its uploads, and a way to publish results.
+#[derive(Debug)]
+pub struct JobContext {
+    dir: JobDir,
+    spec: JobSpec,
+    published: Vec<ResultEntry>,
+}
+
+impl JobContext {
+    /// The validated parameter values.
+    #[must_use]
+    pub fn values(&self) -> &Map<String, Value> {
+        &self.spec.values
+    }
+
+    /// The job id.
+    #[must_use]
+    pub fn job_id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The path of the file uploaded for parameter `name`, if one was.
+    #[must_use]
+    pub fn upload(&self, name: &str) -> Option<PathBuf> {
+        let stored = self.spec.values.get(name)?.as_str()?;
+        check_name(stored).ok()?;
+        let path = self.dir.uploads().join(stored);
+        path.is_file().then_some(path)
+    }
+
+    /// Publishes a result atomically (a reader never sees a partial file).
+    ///
+    /// # Errors
+    /// Unsafe name, duplicate name, or I/O failure.
+    pub fn publish(&mut self, name: &str, mime_type: &str, bytes: &[u8]) -> Result<(), JobFailure> {
+        check_name(name)?;
+        if self.published.iter().any(|r| r.name == name) {
+            return Err(JobFailure::new(format!("result `{name}` published twice")));
+        }
+        write_atomic(&self.dir.results().join(name), bytes)?;
+        self.published.push(ResultEntry { name: name.to_owned(), size: bytes.len() as u64, mime_type: mime_type.to_owned() });
+        Ok(())
+    }
+}
+
+/// Failures of the worker machinery itself (not of the job).
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// `job.json` missing or malformed.
+    #[error("reading `{path}`: {source}")]
+    Spec {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `status.json` could not be written.
+    #[error("writing `{path}`: {source}")]
+    Status {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Runs the job in `dir` and writes its `status.json`; returns the status written.
+///
+/// A job that fails or panics still gets a status (`error`); only a status that cannot be
+/// written is an `Err`, and the server then reports the job as failed from the exit code.
+///
+/// # Errors
+/// [`WorkerError`] when `job.json` is unreadable or `status.json` cannot be written.
+pub fn run_job_dir(dir: &Path, registry: &Registry) -> Result<WorkerStatus, WorkerError> {
+    let dir = JobDir::new(dir);
+    let spec = dir.read_spec().map_err(|source| WorkerError::Spec { path: dir.spec_path(), source })?;
+    // A re-queued job starts clean: drop the previous attempt's status and results.
+    let _ = std::fs::remove_file(dir.status_path());
+    let _ = std::fs::remove_dir_all(dir.results());
+    let _ = std::fs::create_dir_all(dir.results());
+    let job_type = registry.get(&spec.job_type).cloned();
+    let mut ctx = JobContext { dir: dir.clone(), spec, published: Vec::new() };
+    let result = match job_type {
+        None => Err(JobFailure::new(format!("unknown job type `{}`", ctx.spec.job_type))),
+        Some(t) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.run(&mut ctx)))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                Err(JobFailure::new(format!("solver panicked: {what}")))
+            }),
+    };
+    let status = match result {
+        Ok(()) => WorkerStatus::Completed { results: ctx.published },
+        Err(f) => WorkerStatus::Error { message: f.message, results: ctx.published },
+    };
+    let bytes = serde_json::to_vec_pretty(&status).map_err(|e| WorkerError::Status { path: dir.status_path(), source: e.into() })?;
+    write_atomic(&dir.status_path(), &bytes).map_err(|source| WorkerError::Status { path: dir.status_path(), source })?;
+    Ok(status)
+}

@@ -1,0 +1,30 @@
+//! The job types the service offers. Each file holds one: its parameter description (names as
+//! in the CLI's input) and its `run`, which executes inside `stop worker`.
+
+mod diagnostic;
+mod molecule;
+
+use stop_uws::exec::worker::Registry;
+use stop_uws::params::{ParamKind, ParamSpec};
+
+pub use diagnostic::Diagnostic;
+pub use molecule::MoleculeSummary;
+
+/// Every job type of this build.
+#[must_use]
+pub fn registry() -> Registry {
+    Registry::default().with(MoleculeSummary::new()).with(Diagnostic::new())
+}
+
+/// A float parameter with a unit, a lower bound (exclusive when `positive`) and a default.
+fn float(name: &str, description: &str, unit: Option<&str>, min: Option<f64>, positive: bool, max: Option<f64>, default: Option<f64>) -> ParamSpec {
+    ParamSpec {
+        name: name.into(),
+        description: description.into(),
+        kind: ParamKind::Float { min, min_exclusive: positive, max },
+        unit: unit.map(str::to_owned),
+        required: default.is_none(),
+        default: default.map(serde_json::Value::from),
+        array: None,
+    }
+}
