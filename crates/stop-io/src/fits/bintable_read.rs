@@ -78,7 +78,7 @@ fn parse_tform(path: &Path, hdu: &Hdu, n: usize, tform: &str) -> Result<(usize, 
 fn layouts(path: &Path, hdu: &Hdu) -> Result<Vec<ColumnLayout>, IoError> {
     let n_fields = hdu.count(path, "TFIELDS")?;
     let mut offset = 0usize;
-    let mut out = Vec::with_capacity(n_fields);
+    let mut out = Vec::new();
     for n in 1..=n_fields {
         let tform = hdu.header.get_str(&format!("TFORM{n}")).ok_or_else(|| IoError::FitsMissingKeyword {
             path: path.to_path_buf(),
@@ -171,10 +171,10 @@ fn is_layout_keyword(keyword: &str) -> bool {
     keyword.starts_with('T') && letters.len() < keyword.len() && letters.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-fn schema_of(hdu: &Hdu, layouts: &[ColumnLayout]) -> Result<Schema, IoError> {
-    let mut schema = Schema::new(layouts.iter().map(|l| l.column.clone()).collect())?;
-    if let Some(name) = hdu.header.get_str("EXTNAME").filter(|n| !n.is_empty()) {
-        schema = schema.with_table_name(name)?;
+fn schema_of(path: &Path, hdu: &Hdu, layouts: &[ColumnLayout]) -> Result<Schema, IoError> {
+    let mut schema = Schema::from_reader(path, layouts.iter().map(|l| l.column.clone()).collect())?;
+    if let Some(name) = hdu.header.get_str("EXTNAME") {
+        schema.set_table_name_lenient(name);
     }
     for card in hdu.header.cards.iter().filter(|c| !is_layout_keyword(&c.keyword)) {
         let value = match &card.value {
@@ -189,7 +189,7 @@ fn schema_of(hdu: &Hdu, layouts: &[ColumnLayout]) -> Result<Schema, IoError> {
             .strip_prefix('[')
             .and_then(|rest| rest.split_once(']'))
             .map(|(unit, _)| unit.trim());
-        schema = schema.with_param(&card.keyword, value, unit)?;
+        schema.push_param_lenient(&card.keyword, value, unit);
     }
     Ok(schema)
 }
@@ -209,7 +209,7 @@ pub(crate) fn read_fits_table_bytes(path: &Path, bytes: &[u8]) -> Result<Table, 
 
 pub(crate) fn table_from_hdu(path: &Path, hdu: &Hdu, bytes: &[u8]) -> Result<Table, IoError> {
     let layouts = layouts(path, hdu)?;
-    let schema = schema_of(hdu, &layouts)?;
+    let schema = schema_of(path, hdu, &layouts)?;
     let row_len = hdu.count(path, "NAXIS1")?;
     let n_rows = hdu.count(path, "NAXIS2")?;
     let mut repeats: Vec<usize> = layouts.iter().map(|l| l.repeat).filter(|&r| r > 1).collect();
@@ -223,7 +223,17 @@ pub(crate) fn table_from_hdu(path: &Path, hdu: &Hdu, bytes: &[u8]) -> Result<Tab
     }
     let unroll = repeats.first().copied().unwrap_or(1);
     let data = hdu.data(bytes);
-    let mut rows = Vec::with_capacity(n_rows.saturating_mul(unroll).min(1 << 24));
+    if row_len.checked_mul(n_rows).is_none_or(|needed| needed > data.len()) {
+        return Err(IoError::FitsBadKeyword {
+            path: path.to_path_buf(),
+            hdu: hdu.index,
+            keyword: "NAXIS2".to_owned(),
+            value: n_rows.to_string(),
+            expected: "NAXIS1 × NAXIS2 within the data size BITPIX, NAXIS, PCOUNT and GCOUNT give",
+        });
+    }
+    // Every row occupies NAXIS1 > 0 bytes that exist in the file, so this is bounded by its size.
+    let mut rows = Vec::with_capacity(n_rows.saturating_mul(unroll));
     for i_row in 0..n_rows {
         let row = &data[i_row * row_len..(i_row + 1) * row_len];
         for k in 0..unroll {

@@ -192,7 +192,8 @@ pub(crate) fn image_from_hdu(path: &Path, hdu: &Hdu, bytes: &[u8]) -> Result<Fit
     let bzero = hdu.header.get_f64("BZERO").unwrap_or(0.0);
     let blank = hdu.header.get_i64("BLANK");
     let scaled = bscale != 1.0 || bzero != 0.0;
-    let scale = |v: f64| bzero + bscale * v;
+    // Unscaled data are returned untouched (0 + 1·x would turn -0.0 into +0.0).
+    let scale = |v: f64| if scaled { bzero + bscale * v } else { v };
     let from_int = |v: i64| if Some(v) == blank { f64::NAN } else { scale(v as f64) };
     let data = match bitpix {
         -32 if !scaled => ImageData::F32(raw.chunks_exact(4).map(|c| f32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect()),

@@ -118,8 +118,8 @@ pub(crate) fn table_to_spectrum(path: &Path, table: &Table, options: &SpectrumRe
         AxisUnit::Frequency { to_hz } => SpectralAxis::Frequency {
             freq_hz: raw_axis.iter().map(|x| x * to_hz).collect(),
         },
-        AxisUnit::Velocity { to_km_s } => SpectralAxis::Velocity {
-            velocity_km_s: raw_axis.iter().map(|x| x * to_km_s).collect(),
+        AxisUnit::Velocity { per_km_s } => SpectralAxis::Velocity {
+            velocity_km_s: raw_axis.iter().map(|x| x / per_km_s).collect(),
             rest_freq_hz: rest_freq_hz(table),
         },
     };

@@ -44,7 +44,7 @@ pub(crate) fn fits_to_spectrum(path: &Path, bytes: &[u8], options: &SpectrumRead
             })?,
             // FITS WCS default units (Greisen et al. 2006, Table 1): Hz and m/s.
             None if is_frequency => AxisUnit::Frequency { to_hz: 1.0 },
-            None if is_velocity => AxisUnit::Velocity { to_km_s: 1e-3 },
+            None if is_velocity => AxisUnit::Velocity { per_km_s: 1e3 },
             None => return Err(unsupported(format!("spectral axis type `{ctype}` (CTYPE{n})"))),
         };
         let Some(axis) = image.meta.wcs.get(i_axis) else {
@@ -62,8 +62,8 @@ pub(crate) fn fits_to_spectrum(path: &Path, bytes: &[u8], options: &SpectrumRead
                 }
                 SpectralAxis::Frequency { freq_hz }
             }
-            AxisUnit::Velocity { to_km_s } => SpectralAxis::Velocity {
-                velocity_km_s: raw.iter().map(|x| x * to_km_s).collect(),
+            AxisUnit::Velocity { per_km_s } => SpectralAxis::Velocity {
+                velocity_km_s: raw.iter().map(|x| x / per_km_s).collect(),
                 rest_freq_hz,
             },
         };

@@ -98,7 +98,7 @@ pub(crate) fn parse_delimited(path: &Path, text: &str) -> Result<Table, IoError>
     }
     let columns = names.iter().map(|name| Column::f64(name)).collect();
     Ok(Table {
-        schema: Schema::new(columns)?,
+        schema: Schema::from_reader(path, columns)?,
         rows,
     })
 }

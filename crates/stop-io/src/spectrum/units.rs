@@ -5,8 +5,8 @@
 pub(crate) enum AxisUnit {
     /// Frequency; multiply by the factor to get Hz.
     Frequency { to_hz: f64 },
-    /// Velocity; multiply by the factor to get km/s.
-    Velocity { to_km_s: f64 },
+    /// Velocity; divide by the factor to get km/s (a division keeps `1500 m/s` → `1.5` exact).
+    Velocity { per_km_s: f64 },
 }
 
 /// Parses a unit string (`GHz`, `km/s`, `m.s-1`, `km s-1`, ...); case-insensitive except that
@@ -22,16 +22,16 @@ pub(crate) fn parse_axis_unit(unit: &str) -> Option<AxisUnit> {
         .replace("**", "")
         .replace('^', "");
     let frequency = |to_hz| Some(AxisUnit::Frequency { to_hz });
-    let velocity = |to_km_s| Some(AxisUnit::Velocity { to_km_s });
+    let velocity = |per_km_s| Some(AxisUnit::Velocity { per_km_s });
     match compact.as_str() {
         "hz" => frequency(1.0),
         "khz" => frequency(1e3),
         "mhz" => frequency(1e6),
         "ghz" => frequency(1e9),
         "thz" => frequency(1e12),
-        "m/s" | "m.s-1" | "ms-1" | "m_s" | "mps" => velocity(1e-3),
+        "m/s" | "m.s-1" | "ms-1" | "m_s" | "mps" => velocity(1e3),
         "km/s" | "km.s-1" | "kms-1" | "km_s" | "kms" | "kmps" => velocity(1.0),
-        "cm/s" | "cm.s-1" | "cms-1" | "cm_s" => velocity(1e-5),
+        "cm/s" | "cm.s-1" | "cms-1" | "cm_s" => velocity(1e5),
         _ => None,
     }
 }
@@ -65,15 +65,15 @@ mod tests {
     #[test]
     fn common_units_parse() {
         assert_eq!(parse_axis_unit("GHz"), Some(AxisUnit::Frequency { to_hz: 1e9 }));
-        assert_eq!(parse_axis_unit("km s-1"), Some(AxisUnit::Velocity { to_km_s: 1.0 }));
-        assert_eq!(parse_axis_unit("m/s"), Some(AxisUnit::Velocity { to_km_s: 1e-3 }));
+        assert_eq!(parse_axis_unit("km s-1"), Some(AxisUnit::Velocity { per_km_s: 1.0 }));
+        assert_eq!(parse_axis_unit("m/s"), Some(AxisUnit::Velocity { per_km_s: 1e3 }));
         assert_eq!(parse_axis_unit("K"), None);
     }
 
     #[test]
     fn units_in_names_are_found() {
         assert_eq!(unit_from_name("Frequency (GHz)"), ("frequency".into(), Some(AxisUnit::Frequency { to_hz: 1e9 })));
-        assert_eq!(unit_from_name("velocity_km_s"), ("velocity".into(), Some(AxisUnit::Velocity { to_km_s: 1.0 })));
+        assert_eq!(unit_from_name("velocity_km_s"), ("velocity".into(), Some(AxisUnit::Velocity { per_km_s: 1.0 })));
         assert_eq!(unit_from_name("Tmb"), ("tmb".into(), None));
     }
 }

@@ -317,6 +317,67 @@ impl Schema {
     }
 }
 
+/// Makes a name read from a file acceptable: control characters become spaces, surrounding
+/// spaces and leading `#` go, and an empty result becomes `fallback`.
+pub(crate) fn sanitize_name(raw: &str, fallback: &str) -> String {
+    let cleaned: String = raw.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let trimmed = cleaned.trim().trim_start_matches('#').trim();
+    if trimmed.is_empty() { fallback.to_owned() } else { trimmed.to_owned() }
+}
+
+fn sanitize_label(label: Option<String>) -> Option<String> {
+    label.map(|l| l.chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
+}
+
+impl Schema {
+    /// The schema of a table read from `path`: names are sanitised ([`sanitize_name`], `colN`
+    /// for empty ones), duplicates get a `_N` suffix, and no columns is an error naming the file.
+    pub(crate) fn from_reader(path: &std::path::Path, columns: Vec<Column>) -> Result<Schema, IoError> {
+        if columns.is_empty() {
+            return Err(IoError::Missing {
+                path: path.to_path_buf(),
+                what: "column definitions",
+            });
+        }
+        let mut cleaned: Vec<Column> = Vec::with_capacity(columns.len());
+        for (i, mut column) in columns.into_iter().enumerate() {
+            let fallback = format!("col{}", i + 1);
+            let mut name = sanitize_name(&column.name, &fallback);
+            while cleaned.iter().any(|c| c.name == name) {
+                name = format!("{name}_{}", i + 1);
+            }
+            column.name = name;
+            column.unit = sanitize_label(column.unit);
+            column.ucd = sanitize_label(column.ucd);
+            cleaned.push(column);
+        }
+        Schema::new(cleaned)
+    }
+
+    /// Sets a table name read from a file (sanitised; dropped if nothing is left).
+    pub(crate) fn set_table_name_lenient(&mut self, raw: &str) {
+        let name = sanitize_name(raw, "");
+        self.table_name = (!name.is_empty()).then_some(name);
+    }
+
+    /// Adds a parameter read from a file (name and unit sanitised; nameless ones dropped).
+    pub(crate) fn push_param_lenient(&mut self, raw_name: &str, value: Value, unit: Option<&str>) {
+        let name = sanitize_name(raw_name, "");
+        if name.is_empty() {
+            return;
+        }
+        let value = match value {
+            Value::Str(text) => Value::Str(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()),
+            other => other,
+        };
+        self.params.push(Param {
+            name,
+            value,
+            unit: sanitize_label(unit.map(str::to_owned)),
+        });
+    }
+}
+
 /// A whole table in memory, as the readers return it (row-major).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {

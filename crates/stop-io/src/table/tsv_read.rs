@@ -163,13 +163,13 @@ pub(crate) fn parse_tsv_table(path: &Path, text: &str) -> Result<Table, IoError>
         column.unit = meta.units.as_ref().and_then(|u| u.get(j)).filter(|u| !u.is_empty()).cloned();
         columns.push(column);
     }
-    let mut schema = Schema::new(columns)?;
+    let mut schema = Schema::from_reader(path, columns)?;
     if let Some(name) = &meta.table_name {
-        schema = schema.with_table_name(name)?;
+        schema.set_table_name_lenient(name);
     }
     for (name, datatype, value, unit) in &meta.params {
         let value = parse_cell(path, 0, name, *datatype, value)?;
-        schema = schema.with_param(name, value, unit.as_deref())?;
+        schema.push_param_lenient(name, value, unit.as_deref());
     }
     let mut rows = Vec::with_capacity(data.len());
     for (line, fields) in &data {

@@ -282,14 +282,14 @@ impl Parser<'_> {
                 width_bytes: None,
             })
             .collect();
-        let mut schema = Schema::new(columns)?;
+        let mut schema = Schema::from_reader(self.path, columns)?;
         if let Some(name) = &self.table_name {
-            schema = schema.with_table_name(name)?;
+            schema.set_table_name_lenient(name);
         }
         for param in &self.params {
             let text = param.value.as_deref().unwrap_or("");
             let value = self.parse_value(end_line, param, text)?;
-            schema = schema.with_param(&param.name, value, param.unit.as_deref())?;
+            schema.push_param_lenient(&param.name, value, param.unit.as_deref());
         }
         let mut rows = Vec::with_capacity(self.rows.len());
         for (line, cells) in &self.rows {
