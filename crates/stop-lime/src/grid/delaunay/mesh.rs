@@ -21,9 +21,14 @@
 use super::predicates::{Point3, in_sphere, orient};
 
 /// Vertex index of the point at infinity.
-pub(crate) const INFINITE: u32 = u32::MAX;
+pub(crate) const INFINITE: u32 = 0x7FFF_FFFF;
 /// Vertex index marking a recycled tetrahedron slot.
-const DEAD: u32 = u32::MAX - 1;
+const DEAD: u32 = 0x7FFF_FFFE;
+/// Flag bit on vertex entries during one insertion: on `v[0]` the tetrahedron is in the
+/// cavity, on `v[1]` it was tested and is not. Vertex indices stay below it
+/// (`MAX_POINTS` < 2³¹ − 2), and keeping the flags in the tetrahedron's own cache line
+/// saves a memory access per test.
+const FLAG: u32 = 1 << 31;
 
 #[inline]
 fn pack(tet: u32, face: usize) -> u32 {
@@ -72,10 +77,7 @@ struct BoundaryFace {
 pub(crate) struct Mesh {
     points: Vec<Point3>,
     tets: Vec<Tet>,
-    /// Per-tetrahedron visit stamp: `2·epoch` in the cavity, `2·epoch + 1` tested outside.
-    mark: Vec<u32>,
     free: Vec<u32>,
-    epoch: u32,
     /// A finite tetrahedron created by the last insertion: the walk's start.
     last: u32,
     /// xorshift state choosing the first face tested at each walk step.
@@ -83,6 +85,8 @@ pub(crate) struct Mesh {
     stack: Vec<u32>,
     cavity: Vec<u32>,
     boundary: Vec<BoundaryFace>,
+    /// Tetrahedra tested and found outside the cavity in the current insertion.
+    outside: Vec<u32>,
     /// Open-addressing table edge → link, pairing the new tetrahedra around the new point.
     edges: Vec<(u64, u32)>,
     /// Slots of `edges` filled during the current insertion.
@@ -95,15 +99,14 @@ impl Mesh {
         let capacity = 7 * points.len() + 16;
         let mut mesh = Mesh {
             tets: Vec::with_capacity(capacity),
-            mark: Vec::with_capacity(capacity),
             points,
             free: Vec::new(),
-            epoch: 0,
             last: 0,
             walk_state: 0x9E37_79B9_7F4A_7C15,
             stack: Vec::new(),
             cavity: Vec::new(),
             boundary: Vec::new(),
+            outside: Vec::new(),
             edges: Vec::new(),
             used_edges: Vec::new(),
         };
@@ -123,7 +126,6 @@ impl Mesh {
         }
         for v in &tets {
             mesh.tets.push(Tet { v: *v, n: [0; 4] });
-            mesh.mark.push(0);
         }
         // Link faces of these five tetrahedra by matching vertex sets.
         let face_key = |v: &[u32; 4], k: usize| {
@@ -152,35 +154,37 @@ impl Mesh {
     pub(crate) fn insert(&mut self, id: u32) {
         let p = self.points[id as usize];
         let start = self.locate(&p);
-        self.epoch += 1;
-        let in_mark = 2 * self.epoch;
-        let out_mark = in_mark + 1;
         self.cavity.clear();
         self.boundary.clear();
         self.stack.clear();
-        self.mark[start as usize] = in_mark;
+        self.outside.clear();
+        self.tets[start as usize].v[0] |= FLAG;
         self.stack.push(start);
         while let Some(t) = self.stack.pop() {
             self.cavity.push(t);
             for i in 0..4 {
                 let link = self.tets[t as usize].n[i];
                 let n = tet_of(link);
-                let m = self.mark[n as usize];
-                if m == in_mark {
+                let flags = self.tets[n as usize].v;
+                if flags[0] & FLAG != 0 {
                     continue;
                 }
-                if m != out_mark {
+                if flags[1] & FLAG == 0 {
                     if self.in_conflict(n, &p, id) {
-                        self.mark[n as usize] = in_mark;
+                        self.tets[n as usize].v[0] |= FLAG;
                         self.stack.push(n);
                         continue;
                     }
-                    self.mark[n as usize] = out_mark;
+                    self.tets[n as usize].v[1] |= FLAG;
+                    self.outside.push(n);
                 }
-                let mut verts = self.tets[t as usize].v;
+                let mut verts = self.verts(t);
                 verts[i] = id;
                 self.boundary.push(BoundaryFace { verts, slot: i, outer: link });
             }
+        }
+        for &n in &self.outside {
+            self.tets[n as usize].v[1] &= !FLAG;
         }
         for &t in &self.cavity {
             self.tets[t as usize].v = [DEAD; 4];
@@ -237,12 +241,17 @@ impl Mesh {
         }
     }
 
+    /// Vertices of tetrahedron `t` without the search flags.
+    #[inline]
+    fn verts(&self, t: u32) -> [u32; 4] {
+        self.tets[t as usize].v.map(|x| x & !FLAG)
+    }
+
     fn allocate(&mut self) -> u32 {
         if let Some(t) = self.free.pop() {
             return t;
         }
         self.tets.push(Tet { v: [DEAD; 4], n: [0; 4] });
-        self.mark.push(0);
         (self.tets.len() - 1) as u32
     }
 
@@ -252,7 +261,7 @@ impl Mesh {
     fn locate(&mut self, p: &Point3) -> u32 {
         let mut t = self.last;
         loop {
-            let v = self.tets[t as usize].v;
+            let v = self.verts(t);
             if v.contains(&INFINITE) {
                 return t;
             }
@@ -280,7 +289,7 @@ impl Mesh {
     }
 
     fn in_conflict(&self, t: u32, p: &Point3, id: u32) -> bool {
-        let v = self.tets[t as usize].v;
+        let v = self.verts(t);
         match v.iter().position(|&x| x == INFINITE) {
             Some(slot) => {
                 let q = |k: usize| if k == slot { p } else { &self.points[v[k] as usize] };
@@ -295,12 +304,12 @@ impl Mesh {
     }
 
     fn finite_in_sphere(&self, t: u32, p: &Point3, id: u32) -> bool {
-        let v = self.tets[t as usize].v;
+        let v = self.verts(t);
         in_sphere(v.map(|i| &self.points[i as usize]), v, p, id)
     }
 
     fn orientation(&self, t: u32) -> f64 {
-        let v = self.tets[t as usize].v.map(|i| &self.points[i as usize]);
+        let v = self.verts(t).map(|i| &self.points[i as usize]);
         orient(v[0], v[1], v[2], v[3])
     }
 
