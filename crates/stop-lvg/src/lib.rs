@@ -17,3 +17,5 @@ pub use escape::Geometry;
 pub use model::{ModelParams, Problem};
 pub use result::{LineResult, Solution, Status};
 pub mod radex;
+pub mod rows;
+pub mod single;

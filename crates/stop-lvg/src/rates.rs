@@ -2,11 +2,12 @@
 //! thermal ortho/para split of a total-H2 density, per-partner linear interpolation in T,
 //! accumulation in LAMDA-id then file order, detailed balance, and the total loss rates.
 
-use stop_molecule::{PartnerDensities, PartnerKind};
+use stop_molecule::{CollisionPartner, PartnerDensities, PartnerKind};
 use stop_physics::radex_legacy::{EPS, H2_ORTHO_PARA_DE_K_F32, HC_OVER_K_CM_K, MAX_EXPONENT};
 
 use crate::error::LvgError;
 use crate::model::{ModelParams, Problem};
+use crate::radex::RadexProcess;
 
 /// Collision data of one model, reused between models to avoid allocation.
 #[derive(Debug, Clone, Default)]
@@ -27,11 +28,18 @@ pub struct CollisionSetup {
 }
 
 impl CollisionSetup {
-    /// Fill the collision data of `model` for `problem`.
+    /// Fill the collision data of `model` for `problem`. With `process`, RADEX's rate
+    /// tables left over from earlier models of the same run are emulated (see
+    /// [`RadexProcess`]).
     ///
     /// # Errors
     /// [`LvgError::NoRatesForPartners`] when no partner with a density has rates.
-    pub fn fill(&mut self, problem: &Problem, model: &ModelParams) -> Result<(), LvgError> {
+    pub fn fill(
+        &mut self,
+        problem: &Problem,
+        model: &ModelParams,
+        process: Option<&mut RadexProcess>,
+    ) -> Result<(), LvgError> {
         let molecule = &problem.molecule;
         let n = problem.n_levels();
         let tkin_k = model.tkin_k;
@@ -50,28 +58,13 @@ impl CollisionSetup {
 
         self.rates_s.clear();
         self.rates_s.resize(n * n, 0.0);
-        let mut found = false;
-        for kind in PartnerKind::ALL {
-            let density_cm3 = d.get(kind);
-            if density_cm3 <= 0.0 {
-                continue;
+        let found = match process {
+            None => self.accumulate(problem, tkin_k, &d),
+            Some(process) => {
+                process.record(problem, tkin_k, &mut self.scratch_k);
+                self.accumulate_with_stale(problem, process, &d)
             }
-            for partner in molecule.partners.iter().filter(|p| p.kind == kind) {
-                found = true;
-                let n_temps = partner.temperatures_k.len();
-                if n_temps > 1 && tkin_k == partner.temperatures_k[n_temps - 1] {
-                    // RADEX takes the last column itself at T = T_n, not K_{n-1} + 1·ΔK
-                    self.scratch_k.clear();
-                    self.scratch_k.extend((0..partner.transitions.len()).map(|i| partner.rates_of(i)[n_temps - 1]));
-                } else {
-                    partner.downward_rates_at(tkin_k, &mut self.scratch_k);
-                }
-                for (trans, &k) in partner.transitions.iter().zip(&self.scratch_k) {
-                    let cell = &mut self.rates_s[trans.up * n + trans.lo];
-                    *cell += density_cm3 * k;
-                }
-            }
-        }
+        };
         if !found {
             let available: Vec<&str> = molecule.partners.iter().map(|p| p.kind.name()).collect();
             return Err(LvgError::NoRatesForPartners { available: available.join(", ") });
@@ -101,6 +94,69 @@ impl CollisionSetup {
     }
 }
 
+impl CollisionSetup {
+    /// C_ul = Σ_p n_p K_p,ul in LAMDA-id order, blocks in file order; false when no block
+    /// has a density.
+    fn accumulate(&mut self, problem: &Problem, tkin_k: f64, d: &PartnerDensities) -> bool {
+        let n = problem.n_levels();
+        let mut found = false;
+        for kind in PartnerKind::ALL {
+            let density_cm3 = d.get(kind);
+            if density_cm3 <= 0.0 {
+                continue;
+            }
+            for partner in problem.molecule.partners.iter().filter(|p| p.kind == kind) {
+                found = true;
+                interpolated_rates(partner, tkin_k, &mut self.scratch_k);
+                for (trans, &k) in partner.transitions.iter().zip(&self.scratch_k) {
+                    let cell = &mut self.rates_s[trans.up * n + trans.lo];
+                    *cell += density_cm3 * k;
+                }
+            }
+        }
+        found
+    }
+
+    /// As [`Self::accumulate`], from RADEX's per-block tables: the file's blocks with their
+    /// partner, then the blocks left from earlier files, counted as H2 (id 1).
+    fn accumulate_with_stale(&mut self, problem: &Problem, process: &RadexProcess, d: &PartnerDensities) -> bool {
+        let n = problem.n_levels();
+        let partners = &problem.molecule.partners;
+        let mut found = false;
+        for kind in PartnerKind::ALL {
+            let density_cm3 = d.get(kind);
+            if density_cm3 <= 0.0 {
+                continue;
+            }
+            let current = partners.iter().enumerate().filter(|(_, p)| p.kind == kind).map(|(j, _)| j);
+            let stale = (partners.len()..process.n_blocks()).filter(|_| kind == PartnerKind::H2);
+            for block in current.chain(stale) {
+                found = true;
+                for up in 0..n {
+                    for lo in 0..n {
+                        let cell = &mut self.rates_s[up * n + lo];
+                        *cell += density_cm3 * process.rate(block, up, lo);
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Downward rate coefficients of `partner` at `tkin_k` as RADEX interpolates them
+/// (escape-probability.md §4): stop-molecule's interpolation, except that at exactly the last
+/// table temperature RADEX takes that column itself rather than K_{n-1} + 1·ΔK.
+pub(crate) fn interpolated_rates(partner: &CollisionPartner, tkin_k: f64, out: &mut Vec<f64>) {
+    let n_temps = partner.temperatures_k.len();
+    if n_temps > 1 && tkin_k == partner.temperatures_k[n_temps - 1] {
+        out.clear();
+        out.extend((0..partner.transitions.len()).map(|i| partner.rates_of(i)[n_temps - 1]));
+    } else {
+        partner.downward_rates_at(tkin_k, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,7 +172,7 @@ mod tests {
         let mut d = PartnerDensities::default();
         d.set(PartnerKind::H2, 1e4);
         let mut setup = CollisionSetup::default();
-        setup.fill(&problem, &model(d, 30.0)).expect("co has H2 rates");
+        setup.fill(&problem, &model(d, 30.0), None).expect("co has H2 rates");
         // models.tsv m00033-like header: 9.704E+03 para, 2.961E+02 ortho at 30 K
         let used = setup.densities_used;
         assert!((used.get(PartnerKind::ParaH2) / 9.704e3 - 1.0).abs() < 1e-4);
@@ -130,7 +186,7 @@ mod tests {
         let mut d = PartnerDensities::default();
         d.set(PartnerKind::H2, 1e5);
         let mut setup = CollisionSetup::default();
-        setup.fill(&problem, &model(d, 50.0)).expect("rates");
+        setup.fill(&problem, &model(d, 50.0), None).expect("rates");
         let n = problem.n_levels();
         let levels = &problem.molecule.levels;
         let (u, l) = (3, 1);

@@ -13,6 +13,7 @@ use crate::background::line_backgrounds;
 use crate::error::LvgError;
 use crate::linpack;
 use crate::model::{ModelParams, Problem};
+use crate::radex::RadexProcess;
 use crate::rates::CollisionSetup;
 use crate::result::{Solution, Status};
 
@@ -78,8 +79,23 @@ impl CompatSolver {
     /// Bad parameters, an unsupported background or no usable collision rates. Numerical
     /// failure is not an error: it is the [`Solution::status`].
     pub fn solve(&mut self, problem: &Problem, model: &ModelParams, out: &mut Solution) -> Result<(), LvgError> {
+        self.solve_in_process(problem, model, None, out)
+    }
+
+    /// [`Self::solve`] as the next model of a RADEX run whose left-over rate tables are
+    /// `process` (see [`RadexProcess`]); `None` is a fresh run.
+    ///
+    /// # Errors
+    /// As [`Self::solve`].
+    pub fn solve_in_process(
+        &mut self,
+        problem: &Problem,
+        model: &ModelParams,
+        process: Option<&mut RadexProcess>,
+        out: &mut Solution,
+    ) -> Result<(), LvgError> {
         model.validate()?;
-        self.collisions.fill(problem, model)?;
+        self.collisions.fill(problem, model, process)?;
         let wavenumbers: Vec<f64> = problem.lines.iter().map(|l| l.wavenumber_cm1).collect();
         line_backgrounds(model.tbg_k, &wavenumbers, &mut out.background)?;
         let n = problem.n_levels();

@@ -7,8 +7,9 @@ use stop_molecule::PartnerKind;
 
 use super::fortran::{format_e, format_f, format_i};
 use crate::escape::Geometry;
-use crate::model::ModelParams;
-use crate::result::{LineResult, Solution};
+use crate::model::{ModelParams, Problem};
+use crate::result::Solution;
+use crate::rows::printed_lines;
 
 /// Header labels of the partner densities, in LAMDA id order.
 const DENSITY_LABELS: [&str; 7] = [
@@ -27,24 +28,26 @@ const LISTED_ABOVE: f64 = 1e-30;
 /// |T_ex| below this is printed `F8.3`, above `1PE10.3`.
 const TEX_FIXED_BELOW: f64 = 1000.0;
 
-/// What one output block needs besides the solution.
+/// What one output block shows.
 #[derive(Debug, Clone, Copy)]
 pub struct RadexBlock<'a> {
     /// The molecule file as named in the input (printed in the header, first 80 characters).
     pub molecule_file: &'a str,
+    /// The molecule.
+    pub problem: &'a Problem,
     /// The model.
     pub model: &'a ModelParams,
     /// The solution.
     pub solution: &'a Solution,
-    /// The printed lines, in file order.
-    pub lines: &'a [LineResult],
-    /// Level labels of the molecule.
-    pub labels: &'a [String],
+    /// The printed window (after RADEX's normalisation), GHz.
+    pub window_ghz: (f64, f64),
 }
 
 /// Append one model's block to `out` as RADEX 30nov2011 writes it.
 pub fn write_radex_block(out: &mut String, block: &RadexBlock<'_>) {
     let model = block.model;
+    let labels: Vec<&str> = block.problem.molecule.levels.iter().map(|l| l.label.as_str()).collect();
+    let lines = printed_lines(block.problem, block.solution, model.fwhm_cm_s(), block.window_ghz);
     out.push_str("* Radex version        : 30nov2011\n");
     let _ = writeln!(out, "* Geometry             : {}", geometry_header(model.geometry));
     let name: String = block.molecule_file.chars().take(80).collect();
@@ -61,10 +64,10 @@ pub fn write_radex_block(out: &mut String, block: &RadexBlock<'_>) {
     let _ = writeln!(out, "* Line width     [km/s]: {}", format_f(model.fwhm_cm_s() / 1.0e5, 8, 3));
     let _ = writeln!(out, "Calculation finished in {} iterations", format_i(i64::from(block.solution.iterations), 4));
     out.push_str(COLUMN_HEADER);
-    for line in block.lines {
-        out.push_str(&label6(&block.labels[line.up]));
+    for line in &lines {
+        out.push_str(&label6(labels[line.up]));
         out.push_str(" -- ");
-        out.push_str(&label6(&block.labels[line.lo]));
+        out.push_str(&label6(labels[line.lo]));
         out.push_str(&format_f(line.eup_k, 8, 1));
         for value in [line.freq_ghz, line.wavel_um] {
             out.push_str("  ");
