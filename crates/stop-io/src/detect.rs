@@ -46,10 +46,5 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
 /// The content as UTF-8 text (a leading byte-order mark dropped).
 pub(crate) fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, IoError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        IoError::io(
-            path,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-        )
-    })
+    std::str::from_utf8(bytes).map_err(|e| IoError::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }

@@ -12,12 +12,12 @@ pub use fits::{
     Beam, Card, FitsImage, FitsPixel, FitsTableWriter, Header, HeaderValue, ImageData, ImageMeta, WcsAxis,
     read_fits_image, read_fits_table, write_fits_image,
 };
-pub use table::{
-    Column, DataType, Param, Schema, Table, TableFormat, TableWriter, TsvWriter, Value, create_table_writer,
-    read_table, read_tsv_table,
-};
 pub use spectrum::{
     SpectralAxis, Spectrum, SpectrumReadOptions, read_spectrum, read_spectrum_with, write_spectrum_fits_image,
     write_spectrum_table,
+};
+pub use table::{
+    Column, DataType, Param, Schema, Table, TableFormat, TableWriter, TsvReader, TsvWriter, Value, convert_tsv,
+    create_table_writer, read_table, read_tsv_table,
 };
 pub use votable::{VoTableWriter, parse_votable, read_votable};

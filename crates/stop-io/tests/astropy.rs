@@ -53,12 +53,18 @@ fn astropy_reads_cube_spectrum_and_tables() {
         rest_freq_hz: Some(115.271_201_8e9),
         specsys: Some("LSRK".into()),
         radesys: Some("ICRS".into()),
-        beam: Some(Beam { bmaj_deg: 3.0 / 3600.0, bmin_deg: 2.0 / 3600.0, bpa_deg: 30.0 }),
+        beam: Some(Beam {
+            bmaj_deg: 3.0 / 3600.0,
+            bmin_deg: 2.0 / 3600.0,
+            bpa_deg: 30.0,
+        }),
         object: Some("test cloud".into()),
         history: vec!["written by the stop-io astropy test".into()],
         ..ImageMeta::default()
     };
-    let data: Vec<f32> = (0..shape.iter().product::<usize>()).map(|i| 0.25 * i as f32 - 3.0).collect();
+    let data: Vec<f32> = (0..shape.iter().product::<usize>())
+        .map(|i| 0.25 * i as f32 - 3.0)
+        .collect();
     let cube_path = dir.path().join("cube.fits");
     write_fits_image(&cube_path, &shape, &data, &meta).expect("cube written");
     let mut pixels = Vec::new();
@@ -73,7 +79,9 @@ fn astropy_reads_cube_spectrum_and_tables() {
     let freq_hz: Vec<f64> = (0..16).map(|i| 230.538e9 - 0.25e6 * f64::from(i)).collect();
     let values: Vec<f64> = (0..16).map(|i| (-(f64::from(i) - 7.5).powi(2) / 8.0).exp()).collect();
     let spectrum = Spectrum {
-        axis: SpectralAxis::Frequency { freq_hz: freq_hz.clone() },
+        axis: SpectralAxis::Frequency {
+            freq_hz: freq_hz.clone(),
+        },
         values: values.clone(),
         value_name: "tmb".into(),
         value_unit: "K".into(),
@@ -89,13 +97,19 @@ fn astropy_reads_cube_spectrum_and_tables() {
     ])
     .and_then(|s| s.with_param("rest_freq_hz", Value::F64(115.271_201_8e9), Some("Hz")))
     .expect("schema");
-    let rows = [(115.271_201_8e9, 1i64, "1-0"), (230.538e9, 2, "2-1"), (345.795_989_9e9, 3, "3-2")];
+    let rows = [
+        (115.271_201_8e9, 1i64, "1-0"),
+        (230.538e9, 2, "2-1"),
+        (345.795_989_9e9, 3, "3-2"),
+    ];
     let fits_path = dir.path().join("table.fits");
     let vot_path = dir.path().join("table.vot");
     for (path, format) in [(&fits_path, TableFormat::Fits), (&vot_path, TableFormat::VoTable)] {
         let mut writer = create_table_writer(path, format, &schema).expect("writer");
         for (f, j, s) in rows {
-            writer.write_row(&[Value::F64(f), Value::I64(j), Value::from(s)]).expect("row");
+            writer
+                .write_row(&[Value::F64(f), Value::I64(j), Value::from(s)])
+                .expect("row");
         }
         writer.finish().expect("finish");
     }
@@ -115,10 +129,18 @@ fn astropy_reads_cube_spectrum_and_tables() {
         values = list(&values),
         fits = py_str(&fits_path),
         vot = py_str(&vot_path),
-        rows = rows.iter().map(|(f, j, s)| format!("({f:?}, {j}, '{s}')")).collect::<Vec<_>>().join(", "),
+        rows = rows
+            .iter()
+            .map(|(f, j, s)| format!("({f:?}, {j}, '{s}')"))
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/astropy_check.py");
-    let out = Command::new("python3").arg(&script).arg(&expected).output().expect("python3 runs");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(&expected)
+        .output()
+        .expect("python3 runs");
     assert!(
         out.status.success(),
         "astropy disagrees with stop-io:\nstdout:\n{}\nstderr:\n{}",

@@ -54,7 +54,11 @@ struct ColumnLayout {
 fn parse_tform(path: &Path, hdu: &Hdu, n: usize, tform: &str) -> Result<(usize, Code), IoError> {
     let tform = tform.trim();
     let digits = tform.bytes().take_while(u8::is_ascii_digit).count();
-    let repeat = if digits == 0 { 1 } else { tform[..digits].parse().unwrap_or(usize::MAX) };
+    let repeat = if digits == 0 {
+        1
+    } else {
+        tform[..digits].parse().unwrap_or(usize::MAX)
+    };
     let code = match tform[digits..].chars().next() {
         Some('L') => Code::Logical,
         Some('B') => Code::Byte,
@@ -80,14 +84,20 @@ fn layouts(path: &Path, hdu: &Hdu) -> Result<Vec<ColumnLayout>, IoError> {
     let mut offset = 0usize;
     let mut out = Vec::new();
     for n in 1..=n_fields {
-        let tform = hdu.header.get_str(&format!("TFORM{n}")).ok_or_else(|| IoError::FitsMissingKeyword {
-            path: path.to_path_buf(),
-            hdu: hdu.index,
-            keyword: format!("TFORM{n}"),
-        })?;
+        let tform = hdu
+            .header
+            .get_str(&format!("TFORM{n}"))
+            .ok_or_else(|| IoError::FitsMissingKeyword {
+                path: path.to_path_buf(),
+                hdu: hdu.index,
+                keyword: format!("TFORM{n}"),
+            })?;
         let (repeat, code) = parse_tform(path, hdu, n, tform)?;
         let width = repeat.saturating_mul(code.bytes());
-        let scale = match (hdu.header.get_f64(&format!("TSCAL{n}")), hdu.header.get_f64(&format!("TZERO{n}"))) {
+        let scale = match (
+            hdu.header.get_f64(&format!("TSCAL{n}")),
+            hdu.header.get_f64(&format!("TZERO{n}")),
+        ) {
             (None, None) => None,
             (scale, zero) => Some((scale.unwrap_or(1.0), zero.unwrap_or(0.0))),
         };
@@ -97,8 +107,16 @@ fn layouts(path: &Path, hdu: &Hdu) -> Result<Vec<ColumnLayout>, IoError> {
             _ if scale.is_some() => DataType::F64,
             _ => DataType::I64,
         };
-        let name = hdu.header.get_str(&format!("TTYPE{n}")).map_or_else(|| format!("col{n}"), str::to_owned);
-        let text = |k: &str| hdu.header.get_str(&format!("{k}{n}")).map(str::to_owned).filter(|s| !s.is_empty());
+        let name = hdu
+            .header
+            .get_str(&format!("TTYPE{n}"))
+            .map_or_else(|| format!("col{n}"), str::to_owned);
+        let text = |k: &str| {
+            hdu.header
+                .get_str(&format!("{k}{n}"))
+                .map(str::to_owned)
+                .filter(|s| !s.is_empty())
+        };
         let column = Column {
             name,
             datatype,
@@ -160,8 +178,8 @@ fn cell(layout: &ColumnLayout, row: &[u8], k: usize) -> Value {
 /// Whether a keyword describes the table layout rather than a parameter.
 fn is_layout_keyword(keyword: &str) -> bool {
     const FIXED: &[&str] = &[
-        "XTENSION", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT", "TFIELDS", "EXTNAME", "THEAP", "COMMENT",
-        "HISTORY", "",
+        "XTENSION", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT", "TFIELDS", "EXTNAME", "THEAP",
+        "COMMENT", "HISTORY", "",
     ];
     if FIXED.contains(&keyword) {
         return true;
@@ -237,7 +255,12 @@ pub(crate) fn table_from_hdu(path: &Path, hdu: &Hdu, bytes: &[u8]) -> Result<Tab
     for i_row in 0..n_rows {
         let row = &data[i_row * row_len..(i_row + 1) * row_len];
         for k in 0..unroll {
-            rows.push(layouts.iter().map(|l| cell(l, row, if l.repeat > 1 { k } else { 0 })).collect());
+            rows.push(
+                layouts
+                    .iter()
+                    .map(|l| cell(l, row, if l.repeat > 1 { k } else { 0 }))
+                    .collect(),
+            );
         }
     }
     Ok(Table { schema, rows })

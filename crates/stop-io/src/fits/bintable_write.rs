@@ -16,10 +16,13 @@ fn tform(path: &Path, column: &crate::table::Column) -> Result<(usize, String), 
         DataType::F64 => (8, "1D".to_owned()),
         DataType::I64 => (8, "1K".to_owned()),
         DataType::Str => {
-            let width = column.width_bytes.filter(|&w| w > 0).ok_or_else(|| IoError::MissingStringWidth {
-                path: path.to_path_buf(),
-                column: column.name.clone(),
-            })?;
+            let width = column
+                .width_bytes
+                .filter(|&w| w > 0)
+                .ok_or_else(|| IoError::MissingStringWidth {
+                    path: path.to_path_buf(),
+                    column: column.name.clone(),
+                })?;
             (width, format!("{width}A"))
         }
     })

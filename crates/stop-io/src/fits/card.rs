@@ -69,7 +69,9 @@ impl Card {
 pub(crate) fn is_standard_keyword(keyword: &str) -> bool {
     !keyword.is_empty()
         && keyword.len() <= 8
-        && keyword.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && keyword
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// FITS text of a real: shortest round-trip digits, a decimal point, upper-case `E`.
@@ -107,7 +109,10 @@ pub(crate) fn format_card(card: &Card) -> Result<String, &'static str> {
         }
         HeaderValue::Bool(b) => format!("{:>20}", if *b { "T" } else { "F" }),
         HeaderValue::Int(i) => format!("{i:>20}"),
-        HeaderValue::Float(x) => format!("{:>20}", format_real(*x).ok_or("FITS headers cannot hold NaN or infinity")?),
+        HeaderValue::Float(x) => format!(
+            "{:>20}",
+            format_real(*x).ok_or("FITS headers cannot hold NaN or infinity")?
+        ),
         HeaderValue::Str(s) => {
             if !is_printable_ascii(s) {
                 return Err("FITS headers hold printable ASCII only");
@@ -154,7 +159,10 @@ fn parse_value(text: &str) -> (HeaderValue, String) {
                 value.push(ch);
             }
         }
-        let comment = rest[end..].split_once('/').map(|(_, c)| c.trim().to_owned()).unwrap_or_default();
+        let comment = rest[end..]
+            .split_once('/')
+            .map(|(_, c)| c.trim().to_owned())
+            .unwrap_or_default();
         return (HeaderValue::Str(value.trim_end().to_owned()), comment);
     }
     let (value_text, comment) = match trimmed.split_once('/') {
@@ -179,7 +187,10 @@ fn parse_value(text: &str) -> (HeaderValue, String) {
 
 /// Parses one 80-byte card (bytes outside printable ASCII are read as `?`).
 pub(crate) fn parse_card(bytes: &[u8]) -> Card {
-    let text: String = bytes.iter().map(|&b| if (0x20..=0x7e).contains(&b) { b as char } else { '?' }).collect();
+    let text: String = bytes
+        .iter()
+        .map(|&b| if (0x20..=0x7e).contains(&b) { b as char } else { '?' })
+        .collect();
     let keyword = text.get(..8).unwrap_or(&text).trim_end().to_owned();
     if keyword == "HIERARCH"
         && let Some((key, value)) = text[8..].split_once('=')
@@ -193,7 +204,11 @@ pub(crate) fn parse_card(bytes: &[u8]) -> Card {
     }
     if text.get(8..10) == Some("= ") {
         let (value, comment) = parse_value(&text[10..]);
-        return Card { keyword, value, comment };
+        return Card {
+            keyword,
+            value,
+            comment,
+        };
     }
     Card {
         keyword,

@@ -142,8 +142,16 @@ fn data_len(path: &Path, hdu: &Hdu) -> Result<usize, IoError> {
     if shape.is_empty() {
         return Ok(0);
     }
-    let pcount = if hdu.header.get("PCOUNT").is_some() { hdu.count(path, "PCOUNT")? } else { 0 };
-    let gcount = if hdu.header.get("GCOUNT").is_some() { hdu.count(path, "GCOUNT")? } else { 1 };
+    let pcount = if hdu.header.get("PCOUNT").is_some() {
+        hdu.count(path, "PCOUNT")?
+    } else {
+        0
+    };
+    let gcount = if hdu.header.get("GCOUNT").is_some() {
+        hdu.count(path, "GCOUNT")?
+    } else {
+        1
+    };
     let elements = shape.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
     let bytes_per = bitpix.unsigned_abs() as usize / 8;
     elements

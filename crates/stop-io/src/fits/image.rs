@@ -176,11 +176,14 @@ pub(crate) fn is_image_with_data(hdu: &Hdu) -> bool {
 
 pub(crate) fn read_fits_image_bytes(path: &Path, bytes: &[u8]) -> Result<FitsImage, IoError> {
     let hdus = parse_hdus(path, bytes)?;
-    let hdu = hdus.iter().find(|h| is_image_with_data(h)).ok_or_else(|| IoError::FitsUnsupported {
-        path: path.to_path_buf(),
-        hdu: 0,
-        what: "no image HDU with data".to_owned(),
-    })?;
+    let hdu = hdus
+        .iter()
+        .find(|h| is_image_with_data(h))
+        .ok_or_else(|| IoError::FitsUnsupported {
+            path: path.to_path_buf(),
+            hdu: 0,
+            what: "no image HDU with data".to_owned(),
+        })?;
     image_from_hdu(path, hdu, bytes)
 }
 
@@ -196,7 +199,11 @@ pub(crate) fn image_from_hdu(path: &Path, hdu: &Hdu, bytes: &[u8]) -> Result<Fit
     let scale = |v: f64| if scaled { bzero + bscale * v } else { v };
     let from_int = |v: i64| if Some(v) == blank { f64::NAN } else { scale(v as f64) };
     let data = match bitpix {
-        -32 if !scaled => ImageData::F32(raw.chunks_exact(4).map(|c| f32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect()),
+        -32 if !scaled => ImageData::F32(
+            raw.chunks_exact(4)
+                .map(|c| f32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        ),
         -32 => ImageData::F64(
             raw.chunks_exact(4)
                 .map(|c| scale(f64::from(f32::from_be_bytes([c[0], c[1], c[2], c[3]]))))
@@ -208,7 +215,11 @@ pub(crate) fn image_from_hdu(path: &Path, hdu: &Hdu, bytes: &[u8]) -> Result<Fit
                 .collect(),
         ),
         8 => ImageData::F64(raw.iter().map(|&b| from_int(i64::from(b))).collect()),
-        16 => ImageData::F64(raw.chunks_exact(2).map(|c| from_int(i64::from(i16::from_be_bytes([c[0], c[1]])))).collect()),
+        16 => ImageData::F64(
+            raw.chunks_exact(2)
+                .map(|c| from_int(i64::from(i16::from_be_bytes([c[0], c[1]]))))
+                .collect(),
+        ),
         32 => ImageData::F64(
             raw.chunks_exact(4)
                 .map(|c| from_int(i64::from(i32::from_be_bytes([c[0], c[1], c[2], c[3]]))))

@@ -109,7 +109,11 @@ pub(crate) const STRUCTURAL: &[&str] = &[
 fn is_axis_keyword(keyword: &str) -> bool {
     ["NAXIS", "CTYPE", "CUNIT", "CRVAL", "CDELT", "CRPIX"]
         .iter()
-        .any(|prefix| keyword.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
+        .any(|prefix| {
+            keyword
+                .strip_prefix(prefix)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 fn str_card(keyword: &str, value: &str) -> Card {
@@ -128,7 +132,10 @@ fn commentary_cards(keyword: &str, lines: &[String]) -> Vec<Card> {
         let chunks: Vec<String> = if chars.is_empty() {
             vec![String::new()]
         } else {
-            chars.chunks(super::card::COMMENTARY_LEN).map(|c| c.iter().collect()).collect()
+            chars
+                .chunks(super::card::COMMENTARY_LEN)
+                .map(|c| c.iter().collect())
+                .collect()
         };
         for chunk in chunks {
             cards.push(Card {
@@ -210,7 +217,12 @@ impl ImageMeta {
             "BUNIT", "OBJECT", "RADESYS", "RESTFRQ", "RESTFREQ", "SPECSYS", "BMAJ", "BMIN", "BPA", "COMMENT", "HISTORY",
         ];
         let commentary = |keyword: &str| -> Vec<String> {
-            header.cards.iter().filter(|c| c.keyword == keyword).map(|c| c.comment.clone()).collect()
+            header
+                .cards
+                .iter()
+                .filter(|c| c.keyword == keyword)
+                .map(|c| c.comment.clone())
+                .collect()
         };
         ImageMeta {
             wcs,

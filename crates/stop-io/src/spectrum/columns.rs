@@ -43,7 +43,10 @@ fn role_of(name: &str, ucd: Option<&str>) -> Role {
     let intensity_prefixes = ["flux", "intens", "tmb", "t_mb", "t_a", "tb", "t_b", "temp", "bright"];
     if ucd.starts_with("phot.")
         || intensity_prefixes.iter().any(|p| base.starts_with(p))
-        || matches!(base, "t" | "i" | "s" | "y" | "int" | "ta" | "ta*" | "tastar" | "value" | "spectrum" | "data")
+        || matches!(
+            base,
+            "t" | "i" | "s" | "y" | "int" | "ta" | "ta*" | "tastar" | "value" | "spectrum" | "data"
+        )
     {
         return Role::Intensity;
     }
@@ -54,7 +57,10 @@ fn role_of(name: &str, ucd: Option<&str>) -> Role {
 fn rest_freq_hz(table: &Table) -> Option<f64> {
     table.schema.params().iter().find_map(|param| {
         let (base, name_unit) = unit_from_name(&param.name);
-        let is_rest = matches!(base.as_str(), "restfrq" | "restfreq" | "rest_freq" | "rest_frequency" | "restfrequency");
+        let is_rest = matches!(
+            base.as_str(),
+            "restfrq" | "restfreq" | "rest_freq" | "rest_frequency" | "restfrequency"
+        );
         if !is_rest {
             return None;
         }
@@ -69,9 +75,15 @@ fn rest_freq_hz(table: &Table) -> Option<f64> {
 }
 
 /// Converts a table to a spectrum; `path` names the source in errors.
-pub(crate) fn table_to_spectrum(path: &Path, table: &Table, options: &SpectrumReadOptions) -> Result<Spectrum, IoError> {
+pub(crate) fn table_to_spectrum(
+    path: &Path,
+    table: &Table,
+    options: &SpectrumReadOptions,
+) -> Result<Spectrum, IoError> {
     let columns = table.schema.columns();
-    let numeric: Vec<usize> = (0..columns.len()).filter(|&j| columns[j].datatype != DataType::Str).collect();
+    let numeric: Vec<usize> = (0..columns.len())
+        .filter(|&j| columns[j].datatype != DataType::Str)
+        .collect();
     let roles: Vec<Role> = columns.iter().map(|c| role_of(&c.name, c.ucd.as_deref())).collect();
     let available = || columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
     let axis_index = numeric
@@ -88,7 +100,12 @@ pub(crate) fn table_to_spectrum(path: &Path, table: &Table, options: &SpectrumRe
         .iter()
         .copied()
         .find(|&j| j != axis_index && roles[j] == Role::Intensity)
-        .or_else(|| numeric.iter().copied().find(|&j| j != axis_index && roles[j] == Role::Unknown))
+        .or_else(|| {
+            numeric
+                .iter()
+                .copied()
+                .find(|&j| j != axis_index && roles[j] == Role::Unknown)
+        })
         .ok_or_else(|| IoError::ColumnNotFound {
             path: path.to_path_buf(),
             wanted: "intensity",
@@ -111,7 +128,11 @@ pub(crate) fn table_to_spectrum(path: &Path, table: &Table, options: &SpectrumRe
         column: axis_column.name.clone(),
     })?;
     let column_values = |j: usize| -> Vec<f64> {
-        table.rows.iter().map(|row| row.get(j).and_then(Value::as_f64).unwrap_or(f64::NAN)).collect()
+        table
+            .rows
+            .iter()
+            .map(|row| row.get(j).and_then(Value::as_f64).unwrap_or(f64::NAN))
+            .collect()
     };
     let raw_axis = column_values(axis_index);
     let axis = match unit {

@@ -26,11 +26,23 @@ pub(crate) fn fits_to_spectrum(path: &Path, bytes: &[u8], options: &SpectrumRead
             what,
         };
         let &[i_axis] = long_axes.as_slice() else {
-            return Err(unsupported(format!("image of shape {:?} is not a 1-D spectrum", image.shape)));
+            return Err(unsupported(format!(
+                "image of shape {:?} is not a 1-D spectrum",
+                image.shape
+            )));
         };
         let n = i_axis + 1;
-        let ctype = image.header.get_str(&format!("CTYPE{n}")).unwrap_or("").trim().to_ascii_uppercase();
-        let cunit = image.header.get_str(&format!("CUNIT{n}")).map(str::trim).filter(|u| !u.is_empty());
+        let ctype = image
+            .header
+            .get_str(&format!("CTYPE{n}"))
+            .unwrap_or("")
+            .trim()
+            .to_ascii_uppercase();
+        let cunit = image
+            .header
+            .get_str(&format!("CUNIT{n}"))
+            .map(str::trim)
+            .filter(|u| !u.is_empty());
         let rest_freq_hz = image.meta.rest_freq_hz;
         let is_frequency = ctype == "FREQ" || ctype.starts_with("FREQ-");
         let is_velocity = VELOCITY_CTYPES.contains(&ctype.as_str()) || ctype.starts_with("VRAD-");

@@ -9,7 +9,7 @@ mod write;
 
 use std::path::Path;
 
-pub use write::{write_spectrum_fits_image, write_spectrum_table};
+pub use write::{UNIFORM_AXIS_TOL_STEPS, write_spectrum_fits_image, write_spectrum_table};
 
 use crate::IoError;
 use crate::detect::{Sniffed, read_maybe_gzip, sniff, utf8};

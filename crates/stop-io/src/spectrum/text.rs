@@ -55,7 +55,17 @@ pub(crate) fn parse_delimited(path: &Path, text: &str) -> Result<Table, IoError>
     let first_fields = delimiter.split(first);
     let is_header = first_fields.iter().any(|f| f.parse::<f64>().is_err());
     let names: Vec<String> = if is_header {
-        first_fields.iter().enumerate().map(|(j, f)| if f.is_empty() { format!("col{}", j + 1) } else { (*f).to_owned() }).collect()
+        first_fields
+            .iter()
+            .enumerate()
+            .map(|(j, f)| {
+                if f.is_empty() {
+                    format!("col{}", j + 1)
+                } else {
+                    (*f).to_owned()
+                }
+            })
+            .collect()
     } else {
         (1..=first_fields.len()).map(|j| format!("col{j}")).collect()
     };

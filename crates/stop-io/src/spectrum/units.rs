@@ -72,8 +72,14 @@ mod tests {
 
     #[test]
     fn units_in_names_are_found() {
-        assert_eq!(unit_from_name("Frequency (GHz)"), ("frequency".into(), Some(AxisUnit::Frequency { to_hz: 1e9 })));
-        assert_eq!(unit_from_name("velocity_km_s"), ("velocity".into(), Some(AxisUnit::Velocity { per_km_s: 1.0 })));
+        assert_eq!(
+            unit_from_name("Frequency (GHz)"),
+            ("frequency".into(), Some(AxisUnit::Frequency { to_hz: 1e9 }))
+        );
+        assert_eq!(
+            unit_from_name("velocity_km_s"),
+            ("velocity".into(), Some(AxisUnit::Velocity { per_km_s: 1.0 }))
+        );
         assert_eq!(unit_from_name("Tmb"), ("tmb".into(), None));
     }
 }

@@ -55,11 +55,17 @@ pub fn write_spectrum_table(path: impl AsRef<Path>, format: TableFormat, spectru
     let (axis_column, rest_freq_hz) = match &spectrum.axis {
         SpectralAxis::Frequency { .. } => (Column::f64("freq_hz").unit("Hz").ucd("em.freq"), None),
         SpectralAxis::Velocity { rest_freq_hz, .. } => (
-            Column::f64("velocity_km_s").unit("km/s").ucd("spect.dopplerVeloc.radio"),
+            Column::f64("velocity_km_s")
+                .unit("km/s")
+                .ucd("spect.dopplerVeloc.radio"),
             *rest_freq_hz,
         ),
     };
-    let value_name = if spectrum.value_name.is_empty() { "intensity" } else { &spectrum.value_name };
+    let value_name = if spectrum.value_name.is_empty() {
+        "intensity"
+    } else {
+        &spectrum.value_name
+    };
     let mut value_column = Column::f64(value_name);
     if !spectrum.value_unit.is_empty() {
         value_column = value_column.unit(&spectrum.value_unit);
@@ -102,7 +108,11 @@ pub fn write_spectrum_fits_image(path: impl AsRef<Path>, spectrum: &Spectrum, ba
     check_lengths(path, spectrum)?;
     let axis = spectrum.axis.values();
     let n = axis.len();
-    let step = if n > 1 { (axis[n - 1] - axis[0]) / (n - 1) as f64 } else { 1.0 };
+    let step = if n > 1 {
+        (axis[n - 1] - axis[0]) / (n - 1) as f64
+    } else {
+        1.0
+    };
     for (i, &x) in axis.iter().enumerate() {
         let deviation_steps = ((x - (axis[0] + step * i as f64)) / step).abs();
         if deviation_steps.is_nan() || deviation_steps > UNIFORM_AXIS_TOL_STEPS {
@@ -127,7 +137,8 @@ pub fn write_spectrum_fits_image(path: impl AsRef<Path>, spectrum: &Spectrum, ba
     }
     if !spectrum.value_name.is_empty() {
         meta.extra.retain(|card| card.keyword != "BTYPE");
-        meta.extra.push(Card::new("BTYPE", HeaderValue::Str(spectrum.value_name.clone())));
+        meta.extra
+            .push(Card::new("BTYPE", HeaderValue::Str(spectrum.value_name.clone())));
     }
     write_fits_image(path, &[n], &spectrum.values, &meta)
 }

@@ -3,13 +3,15 @@
 
 mod schema;
 mod tsv_read;
+mod tsv_stream;
 mod tsv_write;
 
 use std::path::Path;
 
 pub use schema::{Column, DataType, Param, Schema, Table, Value};
-pub use tsv_read::read_tsv_table;
 pub(crate) use tsv_read::parse_tsv_table;
+pub use tsv_read::read_tsv_table;
+pub use tsv_stream::{TsvReader, convert_tsv};
 pub use tsv_write::TsvWriter;
 
 use crate::IoError;

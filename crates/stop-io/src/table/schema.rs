@@ -322,7 +322,11 @@ impl Schema {
 pub(crate) fn sanitize_name(raw: &str, fallback: &str) -> String {
     let cleaned: String = raw.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let trimmed = cleaned.trim().trim_start_matches('#').trim();
-    if trimmed.is_empty() { fallback.to_owned() } else { trimmed.to_owned() }
+    if trimmed.is_empty() {
+        fallback.to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 fn sanitize_label(label: Option<String>) -> Option<String> {
@@ -399,6 +403,9 @@ impl Table {
     /// ```
     pub fn column_f64(&self, name: &str) -> Option<Vec<f64>> {
         let index = self.schema.column_index(name)?;
-        self.rows.iter().map(|row| row.get(index).and_then(Value::as_f64)).collect()
+        self.rows
+            .iter()
+            .map(|row| row.get(index).and_then(Value::as_f64))
+            .collect()
     }
 }

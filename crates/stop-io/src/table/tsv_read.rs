@@ -51,14 +51,14 @@ pub(crate) fn unescape_cell(text: &str) -> Option<String> {
 
 /// Header facts collected from the `#` lines.
 #[derive(Default)]
-struct Meta {
+pub(super) struct Meta {
     table_name: Option<String>,
     params: Vec<(String, DataType, String, Option<String>)>,
     units: Option<Vec<String>>,
-    types: Option<Vec<DataType>>,
+    pub(super) types: Option<Vec<DataType>>,
 }
 
-fn parse_meta_line(meta: &mut Meta, line: &str) {
+pub(super) fn parse_meta_line(meta: &mut Meta, line: &str) {
     let mut fields = line.split('\t');
     match fields.next() {
         Some("# table") => meta.table_name = fields.next().and_then(unescape_cell),
@@ -78,7 +78,13 @@ fn parse_meta_line(meta: &mut Meta, line: &str) {
 }
 
 /// Parses one cell of a known type.
-fn parse_cell(path: &Path, line: usize, column: &str, datatype: DataType, text: &str) -> Result<Value, IoError> {
+pub(super) fn parse_cell(
+    path: &Path,
+    line: usize,
+    column: &str,
+    datatype: DataType,
+    text: &str,
+) -> Result<Value, IoError> {
     let not_a_number = || IoError::NotANumber {
         path: path.to_path_buf(),
         line,
@@ -107,6 +113,35 @@ fn guess_type(cells: &[&str]) -> DataType {
     } else {
         DataType::Str
     }
+}
+
+/// The schema a header describes: names, types, the `# unit` line, table name and parameters.
+pub(super) fn schema_from(path: &Path, meta: &Meta, names: &[&str], types: &[DataType]) -> Result<Schema, IoError> {
+    let mut columns = Vec::with_capacity(names.len());
+    for (j, name) in names.iter().enumerate() {
+        let mut column = match types[j] {
+            DataType::F64 => Column::f64(name),
+            DataType::I64 => Column::i64(name),
+            DataType::Str => Column::string(name, 0),
+        };
+        column.width_bytes = None;
+        column.unit = meta
+            .units
+            .as_ref()
+            .and_then(|u| u.get(j))
+            .filter(|u| !u.is_empty())
+            .cloned();
+        columns.push(column);
+    }
+    let mut schema = Schema::from_reader(path, columns)?;
+    if let Some(name) = &meta.table_name {
+        schema.set_table_name_lenient(name);
+    }
+    for (name, datatype, value, unit) in &meta.params {
+        let value = parse_cell(path, 0, name, *datatype, value)?;
+        schema.push_param_lenient(name, value, unit.as_deref());
+    }
+    Ok(schema)
 }
 
 /// Parses TSV text; `path` only names the source in errors.
@@ -146,31 +181,13 @@ pub(crate) fn parse_tsv_table(path: &Path, text: &str) -> Result<Table, IoError>
             });
         }
     }
-    let types: Vec<DataType> = match meta.types {
-        Some(types) if types.len() == n_columns => types,
+    let types: Vec<DataType> = match &meta.types {
+        Some(types) if types.len() == n_columns => types.clone(),
         _ => (0..n_columns)
             .map(|j| guess_type(&data.iter().map(|(_, f)| f[j]).collect::<Vec<_>>()))
             .collect(),
     };
-    let mut columns = Vec::with_capacity(n_columns);
-    for (j, name) in names.iter().enumerate() {
-        let mut column = match types[j] {
-            DataType::F64 => Column::f64(name),
-            DataType::I64 => Column::i64(name),
-            DataType::Str => Column::string(name, 0),
-        };
-        column.width_bytes = None;
-        column.unit = meta.units.as_ref().and_then(|u| u.get(j)).filter(|u| !u.is_empty()).cloned();
-        columns.push(column);
-    }
-    let mut schema = Schema::from_reader(path, columns)?;
-    if let Some(name) = &meta.table_name {
-        schema.set_table_name_lenient(name);
-    }
-    for (name, datatype, value, unit) in &meta.params {
-        let value = parse_cell(path, 0, name, *datatype, value)?;
-        schema.push_param_lenient(name, value, unit.as_deref());
-    }
+    let schema = schema_from(path, &meta, &names, &types)?;
     let mut rows = Vec::with_capacity(data.len());
     for (line, fields) in &data {
         let row = fields

@@ -66,7 +66,11 @@ pub(crate) fn header_lines(schema: &Schema) -> Vec<String> {
             param.unit.as_deref().unwrap_or("")
         ));
     }
-    let units: Vec<&str> = schema.columns().iter().map(|c| c.unit.as_deref().unwrap_or("")).collect();
+    let units: Vec<&str> = schema
+        .columns()
+        .iter()
+        .map(|c| c.unit.as_deref().unwrap_or(""))
+        .collect();
     lines.push(format!("# unit\t{}", units.join("\t")));
     let types: Vec<&str> = schema.columns().iter().map(|c| c.datatype.as_str()).collect();
     lines.push(format!("# type\t{}", types.join("\t")));
@@ -186,6 +190,31 @@ impl TsvWriter {
             out: Some(BufWriter::new(file)),
             rows,
         })
+    }
+
+    /// [`resume`](Self::resume)s `path` if it exists, [`create`](Self::create)s it otherwise:
+    /// the one call a restartable grid run needs.
+    ///
+    /// ```
+    /// use stop_io::{Column, Schema, TableWriter, TsvWriter, Value};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("grid.tsv");
+    /// let schema = Schema::new(vec![Column::i64("model")])?;
+    /// for run in 0..2 {
+    ///     let mut writer = TsvWriter::resume_or_create(&path, &schema)?;
+    ///     assert_eq!(writer.rows_written(), run);
+    ///     writer.write_row(&[Value::I64(run as i64)])?;
+    ///     writer.finish()?;
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resume_or_create(path: impl AsRef<Path>, schema: &Schema) -> Result<TsvWriter, IoError> {
+        let path = path.as_ref();
+        if path.try_exists().map_err(|e| IoError::io(path, e))? {
+            TsvWriter::resume(path, schema)
+        } else {
+            TsvWriter::create(path, schema)
+        }
     }
 
     fn write_header(&mut self) -> Result<(), IoError> {

@@ -1,8 +1,6 @@
 //! FITS images and cubes: write → read returns the same pixels and the same description.
 
-use stop_io::{
-    Beam, Card, HeaderValue, ImageData, ImageMeta, IoError, WcsAxis, read_fits_image, write_fits_image,
-};
+use stop_io::{Beam, Card, HeaderValue, ImageData, ImageMeta, IoError, WcsAxis, read_fits_image, write_fits_image};
 
 fn cube_meta() -> ImageMeta {
     ImageMeta {
@@ -15,11 +13,19 @@ fn cube_meta() -> ImageMeta {
         rest_freq_hz: Some(230.538e9),
         specsys: Some("LSRK".into()),
         radesys: Some("ICRS".into()),
-        beam: Some(Beam { bmaj_deg: 1.2e-4, bmin_deg: 9.5e-5, bpa_deg: -37.5 }),
+        beam: Some(Beam {
+            bmaj_deg: 1.2e-4,
+            bmin_deg: 9.5e-5,
+            bpa_deg: -37.5,
+        }),
         object: Some("IRAS 16293-2422".into()),
         extra: vec![
             Card::new("TELESCOP", HeaderValue::Str("STOP".into())),
-            Card { keyword: "NPHOTONS".into(), value: HeaderValue::Int(1_000_000), comment: "per cell".into() },
+            Card {
+                keyword: "NPHOTONS".into(),
+                value: HeaderValue::Int(1_000_000),
+                comment: "per cell".into(),
+            },
             Card::new("EQUINOX", HeaderValue::Float(2000.0)),
         ],
         history: vec!["a".repeat(72), "ray traced by stop-lime".into()],
@@ -47,12 +53,17 @@ fn f64_map_round_trips_bit_for_bit() {
     let path = dir.path().join("map.fits");
     let data = vec![f64::MIN_POSITIVE, -1.0 / 3.0, f64::NAN, 1e300, -0.0, 42.0];
     let meta = ImageMeta {
-        wcs: vec![WcsAxis::ra_sin_deg(10.0, -1e-3, 2.0), WcsAxis::dec_sin_deg(20.0, 1e-3, 1.5)],
+        wcs: vec![
+            WcsAxis::ra_sin_deg(10.0, -1e-3, 2.0),
+            WcsAxis::dec_sin_deg(20.0, 1e-3, 1.5),
+        ],
         ..ImageMeta::default()
     };
     write_fits_image(&path, &[3, 2], &data, &meta).expect("written");
     let image = read_fits_image(&path).expect("read");
-    let ImageData::F64(back) = image.data else { panic!("f64 data expected") };
+    let ImageData::F64(back) = image.data else {
+        panic!("f64 data expected")
+    };
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&back), bits(&data));
     assert_eq!(image.meta, meta);
@@ -62,7 +73,10 @@ fn f64_map_round_trips_bit_for_bit() {
 fn long_history_lines_are_split_over_cards() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("h.fits");
-    let meta = ImageMeta { history: vec!["x".repeat(100)], ..ImageMeta::default() };
+    let meta = ImageMeta {
+        history: vec!["x".repeat(100)],
+        ..ImageMeta::default()
+    };
     write_fits_image(&path, &[1], &[1.0f32], &meta).expect("written");
     let history = read_fits_image(&path).expect("read").meta.history;
     assert_eq!(history, vec!["x".repeat(72), "x".repeat(28)]);
@@ -73,11 +87,24 @@ fn shape_and_wcs_mismatches_are_errors() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("bad.fits");
     let err = write_fits_image(&path, &[2, 2], &[0.0f32; 3], &ImageMeta::default()).expect_err("shape");
-    assert!(matches!(err, IoError::ShapeMismatch { expected: 4, found: 3, .. }));
-    let meta = ImageMeta { wcs: vec![WcsAxis::freq_hz(1.0, 1.0, 1.0)], ..ImageMeta::default() };
+    assert!(matches!(
+        err,
+        IoError::ShapeMismatch {
+            expected: 4,
+            found: 3,
+            ..
+        }
+    ));
+    let meta = ImageMeta {
+        wcs: vec![WcsAxis::freq_hz(1.0, 1.0, 1.0)],
+        ..ImageMeta::default()
+    };
     let err = write_fits_image(&path, &[2, 2], &[0.0f32; 4], &meta).expect_err("wcs");
     assert!(matches!(err, IoError::FitsBadKeyword { .. }));
-    let meta = ImageMeta { rest_freq_hz: Some(f64::NAN), ..ImageMeta::default() };
+    let meta = ImageMeta {
+        rest_freq_hz: Some(f64::NAN),
+        ..ImageMeta::default()
+    };
     let err = write_fits_image(&path, &[1], &[0.0f32], &meta).expect_err("NaN keyword");
     assert!(err.to_string().contains("RESTFRQ"), "{err}");
 }
@@ -90,7 +117,12 @@ fn truncated_file_is_reported_with_sizes() {
     let bytes = std::fs::read(&path).expect("read");
     std::fs::write(&path, &bytes[..5000]).expect("cut");
     match read_fits_image(&path) {
-        Err(IoError::FitsTruncated { hdu: 0, expected_bytes: 42_880, found_bytes: 5000, .. }) => {}
+        Err(IoError::FitsTruncated {
+            hdu: 0,
+            expected_bytes: 42_880,
+            found_bytes: 5000,
+            ..
+        }) => {}
         other => panic!("expected truncation error, got {other:?}"),
     }
 }
@@ -103,7 +135,12 @@ fn gzip_compressed_images_are_read() {
     write_fits_image(&path, &[2], &[1.5f32, 2.5], &ImageMeta::default()).expect("written");
     let gz_path = dir.path().join("m.fits.gz");
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    encoder.write_all(&std::fs::read(&path).expect("read")).expect("compress");
+    encoder
+        .write_all(&std::fs::read(&path).expect("read"))
+        .expect("compress");
     std::fs::write(&gz_path, encoder.finish().expect("finish")).expect("write");
-    assert_eq!(read_fits_image(&gz_path).expect("read gz").data, ImageData::F32(vec![1.5, 2.5]));
+    assert_eq!(
+        read_fits_image(&gz_path).expect("read gz").data,
+        ImageData::F32(vec![1.5, 2.5])
+    );
 }

@@ -62,7 +62,10 @@ fn table() -> impl Strategy<Value = Table> {
             .collect();
         let schema = Schema::new(schema_columns).expect("generated names are valid and unique");
         let row: Vec<BoxedStrategy<Value>> = columns.iter().map(|(datatype, _, _)| value_of(*datatype)).collect();
-        prop::collection::vec(row, 0..12).prop_map(move |rows| Table { schema: schema.clone(), rows })
+        prop::collection::vec(row, 0..12).prop_map(move |rows| Table {
+            schema: schema.clone(),
+            rows,
+        })
     })
 }
 
@@ -76,7 +79,9 @@ fn same_value(a: &Value, b: &Value) -> bool {
 
 fn same_rows(a: &[Vec<Value>], b: &[Vec<Value>]) -> bool {
     a.len() == b.len()
-        && a.iter().zip(b).all(|(ra, rb)| ra.len() == rb.len() && ra.iter().zip(rb).all(|(x, y)| same_value(x, y)))
+        && a.iter()
+            .zip(b)
+            .all(|(ra, rb)| ra.len() == rb.len() && ra.iter().zip(rb).all(|(x, y)| same_value(x, y)))
 }
 
 fn write_table(path: &std::path::Path, format: TableFormat, table: &Table) {
@@ -99,11 +104,21 @@ fn seed_files(dir: &std::path::Path) -> Vec<Vec<u8>> {
     let table = Table {
         schema,
         rows: (0..6)
-            .map(|i| vec![Value::F64(1e11 + 1e6 * f64::from(i)), Value::F64(f64::from(i)), Value::from("ok")])
+            .map(|i| {
+                vec![
+                    Value::F64(1e11 + 1e6 * f64::from(i)),
+                    Value::F64(f64::from(i)),
+                    Value::from("ok"),
+                ]
+            })
             .collect(),
     };
     let mut seeds = Vec::new();
-    for (name, format) in [("s.tsv", TableFormat::Tsv), ("s.fits", TableFormat::Fits), ("s.vot", TableFormat::VoTable)] {
+    for (name, format) in [
+        ("s.tsv", TableFormat::Tsv),
+        ("s.fits", TableFormat::Fits),
+        ("s.vot", TableFormat::VoTable),
+    ] {
         let path = dir.join(name);
         write_table(&path, format, &table);
         seeds.push(std::fs::read(&path).expect("seed"));
@@ -124,7 +139,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         any::<usize>().prop_map(Mutation::Truncate),
         (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Replace(i, b)),
-        (any::<usize>(), prop::sample::select(b"\t\n,<>&'\"=/#0123456789.eE-+ DTKA".to_vec()))
+        (
+            any::<usize>(),
+            prop::sample::select(b"\t\n,<>&'\"=/#0123456789.eE-+ DTKA".to_vec())
+        )
             .prop_map(|(i, b)| Mutation::Insert(i, b)),
         any::<usize>().prop_map(Mutation::Delete),
     ]

@@ -10,7 +10,10 @@ use stop_io::{
 
 fn schema() -> Schema {
     Schema::new(vec![
-        Column::f64("freq_hz").unit("Hz").ucd("em.freq").description("line frequency"),
+        Column::f64("freq_hz")
+            .unit("Hz")
+            .ucd("em.freq")
+            .description("line frequency"),
         Column::i64("j_up"),
         Column::string("label", 12).description("a <label> & \"more\""),
     ])
@@ -43,7 +46,11 @@ fn write_all(path: &std::path::Path, format: TableFormat) {
 #[test]
 fn every_format_round_trips_columns_params_and_rows() {
     let dir = tempfile::tempdir().expect("dir");
-    for (name, format) in [("t.tsv", TableFormat::Tsv), ("t.fits", TableFormat::Fits), ("t.vot", TableFormat::VoTable)] {
+    for (name, format) in [
+        ("t.tsv", TableFormat::Tsv),
+        ("t.fits", TableFormat::Fits),
+        ("t.vot", TableFormat::VoTable),
+    ] {
         let path = dir.path().join(name);
         write_all(&path, format);
         let table = read_table(&path).expect("reads back");
@@ -60,12 +67,24 @@ fn every_format_round_trips_columns_params_and_rows() {
             ("NITER", Value::I64(42)),
             ("GEOMETRY", Value::from("sphere")),
         ] {
-            assert_eq!(table.schema.param(param).map(|p| &p.value), Some(&value), "{name} {param}");
+            assert_eq!(
+                table.schema.param(param).map(|p| &p.value),
+                Some(&value),
+                "{name} {param}"
+            );
         }
-        assert_eq!(table.schema.param("rest_freq_hz").and_then(|p| p.unit.as_deref()), Some("Hz"), "{name}");
+        assert_eq!(
+            table.schema.param("rest_freq_hz").and_then(|p| p.unit.as_deref()),
+            Some("Hz"),
+            "{name}"
+        );
         if format != TableFormat::Tsv {
             assert_eq!(columns[0].ucd.as_deref(), Some("em.freq"), "{name}");
-            assert_eq!(columns[2].description.as_deref(), Some("a <label> & \"more\""), "{name}");
+            assert_eq!(
+                columns[2].description.as_deref(),
+                Some("a <label> & \"more\""),
+                "{name}"
+            );
         }
     }
 }
@@ -74,7 +93,11 @@ fn every_format_round_trips_columns_params_and_rows() {
 fn nan_survives_every_format() {
     let dir = tempfile::tempdir().expect("dir");
     let schema = Schema::new(vec![Column::f64("x")]).expect("schema");
-    for (name, format) in [("n.tsv", TableFormat::Tsv), ("n.fits", TableFormat::Fits), ("n.vot", TableFormat::VoTable)] {
+    for (name, format) in [
+        ("n.tsv", TableFormat::Tsv),
+        ("n.fits", TableFormat::Fits),
+        ("n.vot", TableFormat::VoTable),
+    ] {
         let path = dir.path().join(name);
         let mut writer = create_table_writer(&path, format, &schema).expect("writer");
         writer.write_row(&[Value::F64(f64::NAN)]).expect("row");
@@ -91,7 +114,9 @@ fn fits_table_of_many_rows_spans_blocks_and_patches_naxis2() {
     let schema = Schema::new(vec![Column::f64("x"), Column::i64("i")]).expect("schema");
     let mut writer = FitsTableWriter::create(&path, &schema).expect("writer");
     for i in 0..1000i64 {
-        writer.write_row(&[Value::F64(i as f64 * 0.5), Value::I64(i)]).expect("row");
+        writer
+            .write_row(&[Value::F64(i as f64 * 0.5), Value::I64(i)])
+            .expect("row");
     }
     writer.finish().expect("finish");
     let len = std::fs::metadata(&path).expect("meta").len();
@@ -139,9 +164,13 @@ fn resume_refuses_another_schema_naming_the_line() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("grid.tsv");
     write_all(&path, TableFormat::Tsv);
-    let other = Schema::new(vec![Column::f64("freq_hz").unit("Hz"), Column::i64("j_up"), Column::string("label", 12)])
-        .and_then(|s| s.with_table_name("lines"))
-        .expect("schema");
+    let other = Schema::new(vec![
+        Column::f64("freq_hz").unit("Hz"),
+        Column::i64("j_up"),
+        Column::string("label", 12),
+    ])
+    .and_then(|s| s.with_table_name("lines"))
+    .expect("schema");
     match TsvWriter::resume(&path, &other) {
         Err(IoError::HeaderMismatch { line: 2, found, .. }) => assert!(found.starts_with("# param\trest_freq_hz")),
         other => panic!("expected a header mismatch on line 2, got {other:?}"),
@@ -159,7 +188,12 @@ fn resume_refuses_a_row_with_missing_fields() {
         .and_then(|mut f| f.write_all(b"1.0\t2\n"))
         .expect("bad row");
     match TsvWriter::resume(&path, &schema()) {
-        Err(IoError::FieldCount { line: 13, expected: 3, found: 2, .. }) => {}
+        Err(IoError::FieldCount {
+            line: 13,
+            expected: 3,
+            found: 2,
+            ..
+        }) => {}
         other => panic!("expected a field-count error on line 13, got {other:?}"),
     }
 }
@@ -174,15 +208,31 @@ fn writers_check_rows_against_the_schema() {
         Box::new(VoTableWriter::create(dir.path().join("a.vot"), &schema).expect("vot")),
     ];
     for writer in &mut writers {
-        assert!(matches!(writer.write_row(&[Value::F64(1.0)]), Err(IoError::RowLength { expected: 2, found: 1, .. })));
+        assert!(matches!(
+            writer.write_row(&[Value::F64(1.0)]),
+            Err(IoError::RowLength {
+                expected: 2,
+                found: 1,
+                ..
+            })
+        ));
         assert!(matches!(
             writer.write_row(&[Value::I64(1), Value::from("a")]),
-            Err(IoError::TypeMismatch { expected: DataType::F64, found: DataType::I64, .. })
+            Err(IoError::TypeMismatch {
+                expected: DataType::F64,
+                found: DataType::I64,
+                ..
+            })
         ));
-        writer.write_row(&[Value::F64(1.0), Value::from("abc")]).expect("valid row");
+        writer
+            .write_row(&[Value::F64(1.0), Value::from("abc")])
+            .expect("valid row");
         writer.finish().expect("finish");
         writer.finish().expect("finish twice is harmless");
-        assert!(matches!(writer.write_row(&[Value::F64(1.0), Value::from("a")]), Err(IoError::WriterFinished { .. })));
+        assert!(matches!(
+            writer.write_row(&[Value::F64(1.0), Value::from("a")]),
+            Err(IoError::WriterFinished { .. })
+        ));
     }
 }
 
@@ -191,11 +241,24 @@ fn format_limits_are_errors_not_corruption() {
     let dir = tempfile::tempdir().expect("dir");
     let schema = Schema::new(vec![Column::string("s", 3)]).expect("schema");
     let mut fits = FitsTableWriter::create(dir.path().join("s.fits"), &schema).expect("fits");
-    assert!(matches!(fits.write_row(&[Value::from("abcd")]), Err(IoError::BadString { .. })));
-    assert!(matches!(fits.write_row(&[Value::from("é")]), Err(IoError::BadString { .. })));
+    assert!(matches!(
+        fits.write_row(&[Value::from("abcd")]),
+        Err(IoError::BadString { .. })
+    ));
+    assert!(matches!(
+        fits.write_row(&[Value::from("é")]),
+        Err(IoError::BadString { .. })
+    ));
     let mut vot = VoTableWriter::create(dir.path().join("s.vot"), &schema).expect("vot");
-    assert!(matches!(vot.write_row(&[Value::from("a\u{1}")]), Err(IoError::BadString { .. })));
-    let no_width = Schema::new(vec![Column { width_bytes: None, ..Column::string("s", 1) }]).expect("schema");
+    assert!(matches!(
+        vot.write_row(&[Value::from("a\u{1}")]),
+        Err(IoError::BadString { .. })
+    ));
+    let no_width = Schema::new(vec![Column {
+        width_bytes: None,
+        ..Column::string("s", 1)
+    }])
+    .expect("schema");
     assert!(matches!(
         FitsTableWriter::create(dir.path().join("w.fits"), &no_width),
         Err(IoError::MissingStringWidth { .. })
@@ -219,5 +282,8 @@ fn tsv_errors_name_file_line_and_column() {
     let path = dir.path().join("bad.tsv");
     std::fs::write(&path, "# type\tf64\ti64\nx\tn\n1.0\t2\n1.0\ttwo\n").expect("write");
     let message = read_tsv_table(&path).expect_err("bad cell").to_string();
-    assert!(message.ends_with("bad.tsv:4: column `n`: `two` is not a i64"), "{message}");
+    assert!(
+        message.ends_with("bad.tsv:4: column `n`: `two` is not a i64"),
+        "{message}"
+    );
 }
