@@ -260,6 +260,8 @@ impl Mesh {
     /// vertex), or a ghost whose hull face `p` lies strictly beyond.
     fn locate(&mut self, p: &Point3) -> u32 {
         let mut t = self.last;
+        // The face we entered through: `p` is known to lie on its inner side.
+        let mut entry = 4;
         loop {
             let v = self.verts(t);
             if v.contains(&INFINITE) {
@@ -273,16 +275,22 @@ impl Mesh {
             let mut next = None;
             for k in 0..4 {
                 let i = (first + k) & 3;
+                if i == entry {
+                    continue;
+                }
                 let saved = q[i];
                 q[i] = p;
                 if orient(q[0], q[1], q[2], q[3]) < 0.0 {
-                    next = Some(tet_of(self.tets[t as usize].n[i]));
+                    next = Some(self.tets[t as usize].n[i]);
                     break;
                 }
                 q[i] = saved;
             }
             match next {
-                Some(n) => t = n,
+                Some(link) => {
+                    t = tet_of(link);
+                    entry = face_of(link);
+                }
                 None => return t,
             }
         }
