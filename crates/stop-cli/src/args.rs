@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Summarise a molecular data file (LAMDA) or a shipped molecule (`stop molecule co`).
     Molecule(crate::commands::molecule::MoleculeArgs),
+    /// Escape-probability (RADEX) models from a RADEX input file or a TOML/JSON model.
+    Lvg(crate::commands::lvg::LvgArgs),
     /// Run the IVOA UWS 1.1 web service (job lists at /uws/{type}).
     Serve(crate::commands::serve::ServeArgs),
     /// Run one job from its directory (used by `stop serve`'s worker pool).

@@ -10,6 +10,7 @@ fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Molecule(a) => commands::molecule::run(&a),
+        args::Command::Lvg(a) => commands::lvg::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a),
         args::Command::Worker(a) => commands::worker::run(&a),
     };

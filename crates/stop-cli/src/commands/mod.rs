@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod lvg;
 pub mod molecule;
 pub mod serve;
 pub mod worker;
