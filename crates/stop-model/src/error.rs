@@ -69,6 +69,12 @@ pub enum ExprErrorKind {
         /// What was still needed.
         expected: &'static str,
     },
+    /// More tokens than an expression may have.
+    #[error("longer than {max} tokens")]
+    TooLong {
+        /// The limit.
+        max: usize,
+    },
     /// Parentheses, operators or function calls nested too deeply.
     #[error("nested deeper than {max} levels")]
     TooDeep {

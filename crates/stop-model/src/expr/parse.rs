@@ -153,6 +153,9 @@ pub(crate) struct Names<'a> {
 
 /// Parse tokens into a folded tree. `end_column` is one past the last character.
 pub(crate) fn parse(tokens: &[Spanned], names: &Names<'_>, end_column: usize) -> Result<Node, ExprError> {
+    if let Some(t) = tokens.get(MAX_TOKENS) {
+        return Err(ExprError { column: t.column, kind: ExprErrorKind::TooLong { max: MAX_TOKENS } });
+    }
     let mut parser = Parser { tokens, pos: 0, names, end_column, depth: 0 };
     let node = parser.expression(0)?;
     match parser.peek() {
@@ -171,6 +174,10 @@ struct Parser<'t, 'n> {
     end_column: usize,
     depth: usize,
 }
+
+/// Most tokens in one expression: bounds the depth of left-associative chains (`r+r+…`), whose
+/// syntax tree is as deep as the chain is long.
+pub(crate) const MAX_TOKENS: usize = 2000;
 
 /// Deepest nesting of sub-expressions accepted, so hostile input cannot overflow the stack.
 pub(crate) const MAX_DEPTH: usize = 200;
