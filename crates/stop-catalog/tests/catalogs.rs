@@ -18,7 +18,7 @@ fn cdms_co_has_95_lines_including_the_run_together_ones() {
     assert_eq!(cat.tag(), Some(28503));
     let last = &cat.lines[94];
     // `10329359.5031 97.3523-36.9179 216684.0975191  28503 10195          94`
-    assert_eq!(last.freq_mhz, 10_329_359.5031);
+    assert_eq!(last.freq_mhz, 10_329_359.503_1);
     assert_eq!(last.err_mhz, 97.3523);
     assert_eq!(last.lgint, -36.9179);
     assert_eq!(last.dr, 2);

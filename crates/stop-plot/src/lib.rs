@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+
+mod draw;
+mod error;
+mod figure;
+
+pub use draw::plot_spectrum;
+pub use error::PlotError;
+pub use figure::{Figure, Series, SeriesKind};
