@@ -265,3 +265,76 @@ pub(crate) fn table_from_hdu(path: &Path, hdu: &Hdu, bytes: &[u8]) -> Result<Tab
     }
     Ok(Table { schema, rows })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fits::card::Card;
+    use crate::fits::header::header_bytes;
+
+    /// One row holding a 4-channel spectrum as vector columns, a scaled 16-bit column and a
+    /// label: the layout of single-dish archive tables.
+    fn vector_table_bytes() -> Vec<u8> {
+        let path = Path::new("v.fits");
+        let primary = [
+            Card::new("SIMPLE", HeaderValue::Bool(true)),
+            Card::new("BITPIX", HeaderValue::Int(8)),
+            Card::new("NAXIS", HeaderValue::Int(0)),
+        ];
+        let row_len = 4 * 8 + 4 * 4 + 2 + 5;
+        let table = [
+            Card::new("XTENSION", HeaderValue::Str("BINTABLE".into())),
+            Card::new("BITPIX", HeaderValue::Int(8)),
+            Card::new("NAXIS", HeaderValue::Int(2)),
+            Card::new("NAXIS1", HeaderValue::Int(row_len)),
+            Card::new("NAXIS2", HeaderValue::Int(1)),
+            Card::new("PCOUNT", HeaderValue::Int(0)),
+            Card::new("GCOUNT", HeaderValue::Int(1)),
+            Card::new("TFIELDS", HeaderValue::Int(4)),
+            Card::new("TTYPE1", HeaderValue::Str("FREQ".into())),
+            Card::new("TFORM1", HeaderValue::Str("4D".into())),
+            Card::new("TUNIT1", HeaderValue::Str("GHz".into())),
+            Card::new("TTYPE2", HeaderValue::Str("FLUX".into())),
+            Card::new("TFORM2", HeaderValue::Str("4E".into())),
+            Card::new("TTYPE3", HeaderValue::Str("SCAN".into())),
+            Card::new("TFORM3", HeaderValue::Str("1I".into())),
+            Card::new("TSCAL3", HeaderValue::Float(0.5)),
+            Card::new("TZERO3", HeaderValue::Float(10.0)),
+            Card::new("TTYPE4", HeaderValue::Str("LABEL".into())),
+            Card::new("TFORM4", HeaderValue::Str("5A".into())),
+        ];
+        let mut bytes = header_bytes(path, 0, &primary).expect("primary");
+        bytes.extend(header_bytes(path, 1, &table).expect("table"));
+        for f in [100.0f64, 100.1, 100.2, 100.3] {
+            bytes.extend(f.to_be_bytes());
+        }
+        for v in [1.0f32, 2.0, 3.0, 4.0] {
+            bytes.extend(v.to_be_bytes());
+        }
+        bytes.extend(4i16.to_be_bytes());
+        bytes.extend(b"ab  \0");
+        bytes.resize(bytes.len().div_ceil(2880) * 2880, 0);
+        bytes
+    }
+
+    #[test]
+    fn vector_columns_unroll_into_rows() {
+        let table = read_fits_table_bytes(Path::new("v.fits"), &vector_table_bytes()).expect("reads");
+        assert_eq!(table.rows.len(), 4);
+        assert_eq!(table.column_f64("FREQ"), Some(vec![100.0, 100.1, 100.2, 100.3]));
+        assert_eq!(table.column_f64("FLUX"), Some(vec![1.0, 2.0, 3.0, 4.0]));
+        assert_eq!(table.rows[3][2], Value::F64(12.0), "TSCAL/TZERO applied, scalar repeated");
+        assert_eq!(table.rows[0][3], Value::Str("ab".into()), "NUL and trailing spaces dropped");
+        assert_eq!(table.schema.columns()[0].unit.as_deref(), Some("GHz"));
+    }
+
+    #[test]
+    fn naxis2_beyond_the_file_is_an_error() {
+        let mut bytes = vector_table_bytes();
+        let card = format!("{:<80}", "NAXIS2  =                  999");
+        let at = 2880 + 4 * 80;
+        bytes[at..at + 80].copy_from_slice(card.as_bytes());
+        let err = read_fits_table_bytes(Path::new("v.fits"), &bytes).expect_err("NAXIS2 too large");
+        assert!(err.to_string().starts_with("v.fits: HDU 1"), "{err}");
+    }
+}

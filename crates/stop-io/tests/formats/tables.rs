@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use stop_io::{
-    Column, DataType, FitsTableWriter, IoError, Schema, TableFormat, TableWriter, TsvWriter, Value, VoTableWriter,
-    create_table_writer, read_table, read_tsv_table,
+    Column, DataType, FitsTableWriter, IoError, Schema, TableFormat, TableWriter, TsvReader, TsvWriter, Value,
+    VoTableWriter, convert_tsv, create_table_writer, read_table, read_tsv_table,
 };
 
 fn schema() -> Schema {
@@ -286,4 +286,36 @@ fn tsv_errors_name_file_line_and_column() {
         message.ends_with("bad.tsv:4: column `n`: `two` is not a i64"),
         "{message}"
     );
+}
+
+#[test]
+fn tsv_reader_streams_rows_and_refuses_a_torn_last_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("grid.tsv");
+    write_all(&path, TableFormat::Tsv);
+    let streamed = TsvReader::open(&path).expect("open").collect::<Result<Vec<_>, _>>().expect("rows");
+    assert_eq!(streamed, rows());
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(b"2.0\t1\tto"))
+        .expect("torn write");
+    let results: Vec<_> = TsvReader::open(&path).expect("open").collect();
+    assert_eq!(results.len(), 6);
+    assert!(matches!(results[5], Err(IoError::Missing { .. })), "{:?}", results[5]);
+}
+
+#[test]
+fn convert_tsv_keeps_rows_params_and_name() {
+    let dir = tempfile::tempdir().expect("dir");
+    let tsv = dir.path().join("grid.tsv");
+    write_all(&tsv, TableFormat::Tsv);
+    for (name, format) in [("grid.fits", TableFormat::Fits), ("grid.vot", TableFormat::VoTable)] {
+        let out = dir.path().join(name);
+        assert_eq!(convert_tsv(&tsv, &out, format).expect("converted"), 5, "{name}");
+        let table = read_table(&out).expect("reads");
+        assert_eq!(table.rows, rows(), "{name}");
+        assert_eq!(table.schema.table_name(), Some("lines"), "{name}");
+        assert_eq!(table.schema.param("NITER").map(|p| &p.value), Some(&Value::I64(42)), "{name}");
+    }
 }
