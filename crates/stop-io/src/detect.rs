@@ -20,6 +20,11 @@ pub(crate) enum Sniffed {
 /// Reads `path`; gzip-compressed content (`.fits.gz`, `.tsv.gz`) is decompressed.
 pub(crate) fn read_maybe_gzip(path: &Path) -> Result<Vec<u8>, IoError> {
     let bytes = std::fs::read(path).map_err(|e| IoError::io(path, e))?;
+    maybe_gunzip(path, bytes)
+}
+
+/// Decompresses content that starts with the gzip magic; `path` names the source in errors.
+pub(crate) fn maybe_gunzip(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, IoError> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(&bytes[..])

@@ -13,11 +13,11 @@ pub use fits::{
     read_fits_image, read_fits_table, write_fits_image,
 };
 pub use spectrum::{
-    SpectralAxis, Spectrum, SpectrumReadOptions, read_spectrum, read_spectrum_with, write_spectrum_fits_image,
-    write_spectrum_table,
+    SpectralAxis, Spectrum, SpectrumReadOptions, UNIFORM_AXIS_TOL_STEPS, parse_spectrum, read_spectrum,
+    read_spectrum_with, write_spectrum_fits_image, write_spectrum_table,
 };
 pub use table::{
     Column, DataType, Param, Schema, Table, TableFormat, TableWriter, TsvReader, TsvWriter, Value, convert_tsv,
     create_table_writer, read_table, read_tsv_table,
 };
-pub use votable::{VoTableWriter, parse_votable, read_votable};
+pub use votable::{VoTableWriter, parse_votable, read_votable, votable_string};

@@ -323,8 +323,16 @@ mod tests {
         assert_eq!(table.rows.len(), 4);
         assert_eq!(table.column_f64("FREQ"), Some(vec![100.0, 100.1, 100.2, 100.3]));
         assert_eq!(table.column_f64("FLUX"), Some(vec![1.0, 2.0, 3.0, 4.0]));
-        assert_eq!(table.rows[3][2], Value::F64(12.0), "TSCAL/TZERO applied, scalar repeated");
-        assert_eq!(table.rows[0][3], Value::Str("ab".into()), "NUL and trailing spaces dropped");
+        assert_eq!(
+            table.rows[3][2],
+            Value::F64(12.0),
+            "TSCAL/TZERO applied, scalar repeated"
+        );
+        assert_eq!(
+            table.rows[0][3],
+            Value::Str("ab".into()),
+            "NUL and trailing spaces dropped"
+        );
         assert_eq!(table.schema.columns()[0].unit.as_deref(), Some("GHz"));
     }
 

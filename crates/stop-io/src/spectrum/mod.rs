@@ -12,7 +12,7 @@ use std::path::Path;
 pub use write::{UNIFORM_AXIS_TOL_STEPS, write_spectrum_fits_image, write_spectrum_table};
 
 use crate::IoError;
-use crate::detect::{Sniffed, read_maybe_gzip, sniff, utf8};
+use crate::detect::{Sniffed, maybe_gunzip, sniff, utf8};
 
 /// The spectral axis, always in Hz or km/s whatever the file used.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +114,23 @@ pub fn read_spectrum(path: impl AsRef<Path>) -> Result<Spectrum, IoError> {
 /// ```
 pub fn read_spectrum_with(path: impl AsRef<Path>, options: &SpectrumReadOptions) -> Result<Spectrum, IoError> {
     let path = path.as_ref();
-    let bytes = read_maybe_gzip(path)?;
+    let bytes = std::fs::read(path).map_err(|e| IoError::io(path, e))?;
+    parse_spectrum(path, bytes, options)
+}
+
+/// [`read_spectrum_with`] on content already in memory (an HTTP upload); `source` only names
+/// it in errors.
+///
+/// ```
+/// use stop_io::{parse_spectrum, SpectrumReadOptions};
+/// let upload = b"freq_mhz,flux_jy\n86000.0,0.1\n86000.5,0.3\n".to_vec();
+/// let spectrum = parse_spectrum("upload.csv".as_ref(), upload, &SpectrumReadOptions::default())?;
+/// assert_eq!(spectrum.axis.values(), &[86.0e9, 86.0005e9]);
+/// # Ok::<(), stop_io::IoError>(())
+/// ```
+pub fn parse_spectrum(source: &Path, bytes: Vec<u8>, options: &SpectrumReadOptions) -> Result<Spectrum, IoError> {
+    let path = source;
+    let bytes = maybe_gunzip(path, bytes)?;
     let spectrum = match sniff(&bytes) {
         Sniffed::Fits => fits::fits_to_spectrum(path, &bytes, options)?,
         Sniffed::VoTable => {

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{SpectralAxis, Spectrum};
 use crate::IoError;
 use crate::fits::{Card, HeaderValue, ImageMeta, WcsAxis, write_fits_image};
-use crate::table::{Column, Schema, TableFormat, Value, create_table_writer};
+use crate::table::{Column, Schema, Table, TableFormat, Value, create_table_writer};
 
 /// Largest deviation of a channel from the uniform grid, in channel steps, that a FITS image
 /// axis may have. Grids built in `f64` (`x0 + i·dx` or linspace) deviate by ~1e-12 steps;
@@ -52,6 +52,15 @@ fn check_lengths(path: &Path, spectrum: &Spectrum) -> Result<(), IoError> {
 pub fn write_spectrum_table(path: impl AsRef<Path>, format: TableFormat, spectrum: &Spectrum) -> Result<(), IoError> {
     let path = path.as_ref();
     check_lengths(path, spectrum)?;
+    let mut writer = create_table_writer(path, format, &spectrum_schema(spectrum)?)?;
+    for (&x, &y) in spectrum.axis.values().iter().zip(&spectrum.values) {
+        writer.write_row(&[Value::F64(x), Value::F64(y)])?;
+    }
+    writer.finish()
+}
+
+/// The two-column schema [`write_spectrum_table`] uses.
+fn spectrum_schema(spectrum: &Spectrum) -> Result<Schema, IoError> {
     let (axis_column, rest_freq_hz) = match &spectrum.axis {
         SpectralAxis::Frequency { .. } => (Column::f64("freq_hz").unit("Hz").ucd("em.freq"), None),
         SpectralAxis::Velocity { rest_freq_hz, .. } => (
@@ -74,11 +83,38 @@ pub fn write_spectrum_table(path: impl AsRef<Path>, format: TableFormat, spectru
     if let Some(rest) = rest_freq_hz {
         schema = schema.with_param("rest_freq_hz", Value::F64(rest), Some("Hz"))?;
     }
-    let mut writer = create_table_writer(path, format, &schema)?;
-    for (&x, &y) in spectrum.axis.values().iter().zip(&spectrum.values) {
-        writer.write_row(&[Value::F64(x), Value::F64(y)])?;
+    Ok(schema)
+}
+
+impl Spectrum {
+    /// The table [`write_spectrum_table`] writes, in memory (e.g. for
+    /// [`votable_string`](crate::votable_string) and a SAMP message).
+    ///
+    /// ```
+    /// use stop_io::{votable_string, SpectralAxis, Spectrum};
+    /// let spectrum = Spectrum {
+    ///     axis: SpectralAxis::Frequency { freq_hz: vec![1.0e11, 1.1e11] },
+    ///     values: vec![0.5, 0.25],
+    ///     value_name: "intensity".into(),
+    ///     value_unit: "K".into(),
+    /// };
+    /// let xml = votable_string(&spectrum.to_table()?)?;
+    /// assert!(xml.contains(r#"<FIELD name="freq_hz" datatype="double" unit="Hz" ucd="em.freq"/>"#));
+    /// # Ok::<(), stop_io::IoError>(())
+    /// ```
+    pub fn to_table(&self) -> Result<Table, IoError> {
+        check_lengths(Path::new("<memory>"), self)?;
+        Ok(Table {
+            schema: spectrum_schema(self)?,
+            rows: self
+                .axis
+                .values()
+                .iter()
+                .zip(&self.values)
+                .map(|(&x, &y)| vec![Value::F64(x), Value::F64(y)])
+                .collect(),
+        })
     }
-    writer.finish()
 }
 
 /// Writes a spectrum as a 1-D FITS image: `FREQ` in Hz, or `VRAD` in m/s with `RESTFRQ`;

@@ -10,4 +10,4 @@ mod read;
 mod write;
 
 pub use read::{parse_votable, read_votable};
-pub use write::VoTableWriter;
+pub use write::{VoTableWriter, votable_string};

@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::IoError;
-use crate::table::{Column, DataType, Schema, TableWriter, Value, check_row};
+use crate::table::{Column, DataType, Schema, Table, TableWriter, Value, check_row};
 
 /// VOTable namespace (1.4 documents use the 1.3 namespace, VOTable 1.4 §1.4).
 const VOTABLE_NS: &str = "http://www.ivoa.net/xml/VOTable/v1.3";
@@ -168,26 +168,58 @@ fn header_text(path: &Path, schema: &Schema) -> Result<String, IoError> {
     Ok(text)
 }
 
+/// One `<TR>` line, checked against the schema.
+fn row_text(path: &Path, schema: &Schema, row_index: u64, row: &[Value]) -> Result<String, IoError> {
+    check_row(path, schema, row_index, row)?;
+    let mut line = String::from("<TR>");
+    for (value, column) in row.iter().zip(schema.columns()) {
+        line.push_str("<TD>");
+        match value {
+            Value::F64(x) => line.push_str(&format_double(*x)),
+            Value::I64(i) => line.push_str(&i.to_string()),
+            Value::Str(s) => line.push_str(&escape_xml(s, false).map_err(|reason| IoError::BadString {
+                path: path.to_path_buf(),
+                row: row_index,
+                column: column.name.clone(),
+                value: s.clone(),
+                reason,
+            })?),
+        }
+        line.push_str("</TD>");
+    }
+    line.push_str("</TR>\n");
+    Ok(line)
+}
+
+/// Closing tags after the last row.
+const FOOTER: &str = "    </TABLEDATA>\n   </DATA>\n  </TABLE>\n </RESOURCE>\n</VOTABLE>\n";
+
+/// A whole table as a VOTable document in memory (for a SAMP message or an HTTP response).
+/// Errors name the file as `<memory>`.
+///
+/// ```
+/// use stop_io::{parse_votable, votable_string, Column, Schema, Table, Value};
+/// let table = Table {
+///     schema: Schema::new(vec![Column::f64("freq_hz").unit("Hz")])?,
+///     rows: vec![vec![Value::F64(1e11)]],
+/// };
+/// let xml = votable_string(&table)?;
+/// assert_eq!(parse_votable("<memory>".as_ref(), &xml)?, table);
+/// # Ok::<(), stop_io::IoError>(())
+/// ```
+pub fn votable_string(table: &Table) -> Result<String, IoError> {
+    let path = Path::new("<memory>");
+    let mut text = header_text(path, &table.schema)?;
+    for (i, row) in table.rows.iter().enumerate() {
+        text.push_str(&row_text(path, &table.schema, i as u64, row)?);
+    }
+    text.push_str(FOOTER);
+    Ok(text)
+}
+
 impl TableWriter for VoTableWriter {
     fn write_row(&mut self, row: &[Value]) -> Result<(), IoError> {
-        check_row(&self.path, &self.schema, self.rows, row)?;
-        let mut line = String::from("<TR>");
-        for (value, column) in row.iter().zip(self.schema.columns()) {
-            line.push_str("<TD>");
-            match value {
-                Value::F64(x) => line.push_str(&format_double(*x)),
-                Value::I64(i) => line.push_str(&i.to_string()),
-                Value::Str(s) => line.push_str(&escape_xml(s, false).map_err(|reason| IoError::BadString {
-                    path: self.path.clone(),
-                    row: self.rows,
-                    column: column.name.clone(),
-                    value: s.clone(),
-                    reason,
-                })?),
-            }
-            line.push_str("</TD>");
-        }
-        line.push_str("</TR>\n");
+        let line = row_text(&self.path, &self.schema, self.rows, row)?;
         self.write_text(&line)?;
         self.rows += 1;
         Ok(())
@@ -204,7 +236,7 @@ impl TableWriter for VoTableWriter {
         if self.out.is_none() {
             return Ok(());
         }
-        self.write_text("    </TABLEDATA>\n   </DATA>\n  </TABLE>\n </RESOURCE>\n</VOTABLE>\n")?;
+        self.write_text(FOOTER)?;
         self.flush()?;
         self.out = None;
         Ok(())
