@@ -9,8 +9,8 @@ pub mod votable;
 
 pub use error::IoError;
 pub use fits::{
-    Beam, Card, FitsImage, FitsPixel, FitsTableWriter, Header, HeaderValue, ImageData, ImageMeta, WcsAxis,
-    read_fits_image, read_fits_table, write_fits_image,
+    Beam, Card, FitsImage, FitsImageWriter, FitsPixel, FitsTableWriter, Header, HeaderValue, ImageData, ImageMeta,
+    WcsAxis, read_fits_image, read_fits_table, write_fits_image,
 };
 pub use spectrum::{
     SpectralAxis, Spectrum, SpectrumReadOptions, UNIFORM_AXIS_TOL_STEPS, parse_spectrum, read_spectrum,

@@ -3,7 +3,8 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
 
 use super::card::{BLOCK_LEN, Card, HeaderValue};
 use super::header::{Hdu, Header, header_bytes, parse_hdus};
@@ -77,41 +78,128 @@ pub fn write_fits_image<T: FitsPixel>(
             found: data.len(),
         });
     }
-    if !meta.wcs.is_empty() && meta.wcs.len() != shape.len() {
-        return Err(IoError::FitsBadKeyword {
-            path: path.to_path_buf(),
-            hdu: 0,
-            keyword: "WCSAXES".to_owned(),
-            value: meta.wcs.len().to_string(),
-            expected: "one WCS axis per data axis",
-        });
-    }
-    let mut cards = vec![
-        Card::new("SIMPLE", HeaderValue::Bool(true)),
-        Card::new("BITPIX", HeaderValue::Int(T::BITPIX)),
-        Card::new("NAXIS", HeaderValue::Int(shape.len() as i64)),
-    ];
-    for (i, &n) in shape.iter().enumerate() {
-        cards.push(Card::new(&format!("NAXIS{}", i + 1), HeaderValue::Int(n as i64)));
-    }
-    cards.push(Card::new("EXTEND", HeaderValue::Bool(true)));
-    cards.extend(meta.cards());
-    let header = header_bytes(path, 0, &cards)?;
-    let io = |e| IoError::io(path, e);
-    let mut out = BufWriter::new(File::create(path).map_err(io)?);
-    out.write_all(&header).map_err(io)?;
-    let mut buffer = Vec::with_capacity(64 * 1024);
-    for chunk in data.chunks(8192) {
-        buffer.clear();
-        for &value in chunk {
-            value.push_be(&mut buffer);
+    let mut writer = FitsImageWriter::<T>::create(path, shape, meta)?;
+    writer.write_pixels(data)?;
+    writer.finish()
+}
+
+/// Writes an image in pieces (a cube channel by channel, as a ray tracer produces it), never
+/// holding it whole. Same layout and header as [`write_fits_image`]; `finish` checks that
+/// exactly the announced number of pixels came and pads the last block.
+///
+/// ```
+/// use stop_io::{read_fits_image, FitsImageWriter, ImageData, ImageMeta};
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("cube.fits");
+/// let mut writer = FitsImageWriter::<f32>::create(&path, &[2, 2, 3], &ImageMeta::default())?;
+/// for channel in 0..3 {
+///     writer.write_pixels(&[channel as f32; 4])?;
+/// }
+/// writer.finish()?;
+/// let image = read_fits_image(&path)?;
+/// assert_eq!(image.data, ImageData::F32(vec![0., 0., 0., 0., 1., 1., 1., 1., 2., 2., 2., 2.]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct FitsImageWriter<T: FitsPixel> {
+    path: PathBuf,
+    shape: Vec<usize>,
+    out: Option<BufWriter<File>>,
+    expected: usize,
+    written: usize,
+    buffer: Vec<u8>,
+    pixel: PhantomData<T>,
+}
+
+impl<T: FitsPixel> FitsImageWriter<T> {
+    /// Creates (or truncates) `path` and writes the header of an image of `shape` (`NAXIS1`
+    /// first). `meta.wcs` must be empty or have one axis per dimension.
+    pub fn create(path: impl AsRef<Path>, shape: &[usize], meta: &ImageMeta) -> Result<FitsImageWriter<T>, IoError> {
+        let path = path.as_ref();
+        if shape.is_empty() {
+            return Err(IoError::ShapeMismatch {
+                path: path.to_path_buf(),
+                shape: Vec::new(),
+                expected: 0,
+                found: 0,
+            });
         }
-        out.write_all(&buffer).map_err(io)?;
+        if !meta.wcs.is_empty() && meta.wcs.len() != shape.len() {
+            return Err(IoError::FitsBadKeyword {
+                path: path.to_path_buf(),
+                hdu: 0,
+                keyword: "WCSAXES".to_owned(),
+                value: meta.wcs.len().to_string(),
+                expected: "one WCS axis per data axis",
+            });
+        }
+        let mut cards = vec![
+            Card::new("SIMPLE", HeaderValue::Bool(true)),
+            Card::new("BITPIX", HeaderValue::Int(T::BITPIX)),
+            Card::new("NAXIS", HeaderValue::Int(shape.len() as i64)),
+        ];
+        for (i, &n) in shape.iter().enumerate() {
+            cards.push(Card::new(&format!("NAXIS{}", i + 1), HeaderValue::Int(n as i64)));
+        }
+        cards.push(Card::new("EXTEND", HeaderValue::Bool(true)));
+        cards.extend(meta.cards());
+        let header = header_bytes(path, 0, &cards)?;
+        let io = |e| IoError::io(path, e);
+        let mut out = BufWriter::new(File::create(path).map_err(io)?);
+        out.write_all(&header).map_err(io)?;
+        Ok(FitsImageWriter {
+            path: path.to_path_buf(),
+            shape: shape.to_vec(),
+            out: Some(out),
+            expected: shape.iter().product(),
+            written: 0,
+            buffer: Vec::new(),
+            pixel: PhantomData,
+        })
     }
-    let written = data.len() * (T::BITPIX.unsigned_abs() as usize / 8);
-    let padding = written.div_ceil(BLOCK_LEN) * BLOCK_LEN - written;
-    out.write_all(&vec![0u8; padding]).map_err(io)?;
-    out.flush().map_err(io)
+
+    /// Appends pixels in file order (first axis fastest).
+    pub fn write_pixels(&mut self, pixels: &[T]) -> Result<(), IoError> {
+        if self.written + pixels.len() > self.expected {
+            return Err(self.mismatch(self.written + pixels.len()));
+        }
+        let out = self.out.as_mut().ok_or_else(|| IoError::WriterFinished {
+            path: self.path.clone(),
+        })?;
+        for chunk in pixels.chunks(8192) {
+            self.buffer.clear();
+            for &value in chunk {
+                value.push_be(&mut self.buffer);
+            }
+            out.write_all(&self.buffer).map_err(|e| IoError::io(&self.path, e))?;
+        }
+        self.written += pixels.len();
+        Ok(())
+    }
+
+    /// Pads the data to a whole block and closes the file; fails if pixels are missing.
+    pub fn finish(&mut self) -> Result<(), IoError> {
+        if self.written != self.expected {
+            return Err(self.mismatch(self.written));
+        }
+        let Some(mut out) = self.out.take() else {
+            return Ok(());
+        };
+        let io = |e| IoError::io(&self.path, e);
+        let bytes = self.written * (T::BITPIX.unsigned_abs() as usize / 8);
+        let padding = bytes.div_ceil(BLOCK_LEN) * BLOCK_LEN - bytes;
+        out.write_all(&vec![0u8; padding]).map_err(io)?;
+        out.flush().map_err(io)
+    }
+
+    fn mismatch(&self, found: usize) -> IoError {
+        IoError::ShapeMismatch {
+            path: self.path.clone(),
+            shape: self.shape.clone(),
+            expected: self.expected,
+            found,
+        }
+    }
 }
 
 /// Pixel values as read: float images keep their type, integer images (and any image with

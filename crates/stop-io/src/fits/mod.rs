@@ -14,7 +14,7 @@ pub use bintable_read::read_fits_table;
 pub use bintable_write::FitsTableWriter;
 pub use card::{Card, HeaderValue};
 pub use header::Header;
-pub use image::{FitsImage, FitsPixel, ImageData, read_fits_image, write_fits_image};
+pub use image::{FitsImage, FitsImageWriter, FitsPixel, ImageData, read_fits_image, write_fits_image};
 pub use wcs::{Beam, ImageMeta, WcsAxis};
 
 pub(crate) use bintable_read::{read_fits_table_bytes, table_from_hdu};

@@ -1,6 +1,8 @@
 //! FITS images and cubes: write → read returns the same pixels and the same description.
 
-use stop_io::{Beam, Card, HeaderValue, ImageData, ImageMeta, IoError, WcsAxis, read_fits_image, write_fits_image};
+use stop_io::{
+    Beam, Card, FitsImageWriter, HeaderValue, ImageData, ImageMeta, IoError, WcsAxis, read_fits_image, write_fits_image,
+};
 
 fn cube_meta() -> ImageMeta {
     ImageMeta {
@@ -143,4 +145,43 @@ fn gzip_compressed_images_are_read() {
         read_fits_image(&gz_path).expect("read gz").data,
         ImageData::F32(vec![1.5, 2.5])
     );
+}
+
+#[test]
+fn streamed_cube_equals_one_shot_cube_and_counts_pixels() {
+    let dir = tempfile::tempdir().expect("dir");
+    let shape = [4usize, 3, 5];
+    let data: Vec<f64> = (0..60).map(|i| f64::from(i) * 0.1).collect();
+    let one_shot = dir.path().join("one.fits");
+    write_fits_image(&one_shot, &shape, &data, &cube_meta()).expect("written");
+    let streamed = dir.path().join("streamed.fits");
+    let mut writer = FitsImageWriter::<f64>::create(&streamed, &shape, &cube_meta()).expect("writer");
+    for channel in data.chunks(12) {
+        writer.write_pixels(channel).expect("channel");
+    }
+    writer.finish().expect("finish");
+    assert_eq!(
+        std::fs::read(&one_shot).expect("a"),
+        std::fs::read(&streamed).expect("b")
+    );
+
+    let mut short =
+        FitsImageWriter::<f32>::create(dir.path().join("short.fits"), &[2, 2], &ImageMeta::default()).expect("writer");
+    short.write_pixels(&[1.0; 3]).expect("three pixels");
+    assert!(matches!(
+        short.finish(),
+        Err(IoError::ShapeMismatch {
+            expected: 4,
+            found: 3,
+            ..
+        })
+    ));
+    assert!(matches!(
+        short.write_pixels(&[1.0; 2]),
+        Err(IoError::ShapeMismatch {
+            expected: 4,
+            found: 5,
+            ..
+        })
+    ));
 }

@@ -293,7 +293,10 @@ fn tsv_reader_streams_rows_and_refuses_a_torn_last_line() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("grid.tsv");
     write_all(&path, TableFormat::Tsv);
-    let streamed = TsvReader::open(&path).expect("open").collect::<Result<Vec<_>, _>>().expect("rows");
+    let streamed = TsvReader::open(&path)
+        .expect("open")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("rows");
     assert_eq!(streamed, rows());
     std::fs::OpenOptions::new()
         .append(true)
@@ -316,6 +319,10 @@ fn convert_tsv_keeps_rows_params_and_name() {
         let table = read_table(&out).expect("reads");
         assert_eq!(table.rows, rows(), "{name}");
         assert_eq!(table.schema.table_name(), Some("lines"), "{name}");
-        assert_eq!(table.schema.param("NITER").map(|p| &p.value), Some(&Value::I64(42)), "{name}");
+        assert_eq!(
+            table.schema.param("NITER").map(|p| &p.value),
+            Some(&Value::I64(42)),
+            "{name}"
+        );
     }
 }
