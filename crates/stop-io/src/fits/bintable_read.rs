@@ -176,7 +176,7 @@ fn cell(layout: &ColumnLayout, row: &[u8], k: usize) -> Value {
 }
 
 /// Whether a keyword describes the table layout rather than a parameter.
-fn is_layout_keyword(keyword: &str) -> bool {
+pub(crate) fn is_layout_keyword(keyword: &str) -> bool {
     const FIXED: &[&str] = &[
         "XTENSION", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT", "TFIELDS", "EXTNAME", "THEAP",
         "COMMENT", "HISTORY", "",

@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::bintable_read::is_layout_keyword;
 use super::card::{BLOCK_LEN, CARD_LEN, Card, HeaderValue, format_card, is_printable_ascii};
 use super::header::header_bytes;
 use crate::IoError;
@@ -107,6 +108,19 @@ impl FitsTableWriter {
         cards[3].value = HeaderValue::Int(widths.iter().sum::<usize>() as i64);
         if let Some(name) = schema.table_name() {
             cards.push(Card::new("EXTNAME", HeaderValue::Str(name.to_owned())));
+        }
+        if let Some(param) = schema
+            .params()
+            .iter()
+            .find(|p| is_layout_keyword(&p.name) || p.name == "END")
+        {
+            return Err(IoError::FitsBadKeyword {
+                path: path.to_path_buf(),
+                hdu: 1,
+                keyword: param.name.clone(),
+                value: format!("{:?}", param.value),
+                expected: "a parameter name that is not a table-layout keyword",
+            });
         }
         cards.extend(schema.params().iter().map(param_card));
         let primary = header_bytes(

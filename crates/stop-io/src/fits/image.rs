@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::card::{BLOCK_LEN, Card, HeaderValue};
 use super::header::{Hdu, Header, header_bytes, parse_hdus};
-use super::wcs::ImageMeta;
+use super::wcs::{ImageMeta, STRUCTURAL, is_axis_keyword};
 use crate::IoError;
 
 /// A pixel type the image writer stores: `f32` (`BITPIX = -32`) or `f64` (`BITPIX = -64`).
@@ -131,6 +131,19 @@ impl<T: FitsPixel> FitsImageWriter<T> {
                 keyword: "WCSAXES".to_owned(),
                 value: meta.wcs.len().to_string(),
                 expected: "one WCS axis per data axis",
+            });
+        }
+        if let Some(card) = meta
+            .extra
+            .iter()
+            .find(|c| STRUCTURAL.contains(&c.keyword.as_str()) || is_axis_keyword(&c.keyword))
+        {
+            return Err(IoError::FitsBadKeyword {
+                path: path.to_path_buf(),
+                hdu: 0,
+                keyword: card.keyword.clone(),
+                value: card.value.to_string(),
+                expected: "an extra keyword that is not structural or a WCS axis keyword (use ImageMeta::wcs)",
             });
         }
         let mut cards = vec![

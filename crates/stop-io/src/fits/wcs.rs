@@ -106,7 +106,7 @@ pub(crate) const STRUCTURAL: &[&str] = &[
     "SIMPLE", "BITPIX", "NAXIS", "EXTEND", "XTENSION", "PCOUNT", "GCOUNT", "BSCALE", "BZERO", "BLANK", "END",
 ];
 
-fn is_axis_keyword(keyword: &str) -> bool {
+pub(crate) fn is_axis_keyword(keyword: &str) -> bool {
     ["NAXIS", "CTYPE", "CUNIT", "CRVAL", "CDELT", "CRPIX"]
         .iter()
         .any(|prefix| {

@@ -185,3 +185,19 @@ fn streamed_cube_equals_one_shot_cube_and_counts_pixels() {
         })
     ));
 }
+
+#[test]
+fn structural_extra_keywords_are_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    for keyword in ["NAXIS1", "BITPIX", "CRVAL1"] {
+        let meta = ImageMeta {
+            extra: vec![Card::new(keyword, HeaderValue::Int(3))],
+            ..ImageMeta::default()
+        };
+        let err = write_fits_image(dir.path().join("x.fits"), &[1], &[0.0f32], &meta).expect_err(keyword);
+        assert!(
+            matches!(err, IoError::FitsBadKeyword { keyword: ref k, .. } if k == keyword),
+            "{err}"
+        );
+    }
+}
