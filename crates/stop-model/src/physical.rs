@@ -165,3 +165,49 @@ pub trait PhysicalModel: Send + Sync {
         self.fields(position).total_density_m3().powf(DENSITY_POWER)
     }
 }
+
+/// The normalising maximum LIME divides the grid-point density by (`lime-algorithm.md` §2.1):
+/// the value at the centre if it is positive and finite, otherwise the value at
+/// (r_min, r_min, r_min). `None` when both fail; LIME then takes the largest of 100 random
+/// positions, which the sampler does with its own seeded stream.
+///
+/// ```
+/// use stop_model::{ModelFile, grid_density_norm};
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../validation/models/vz2002_1a.toml");
+/// let model = ModelFile::load(path)?.model;
+/// // Empty centre: the density at r = √3 · 1e13 m, 2e13/3 m⁻³, to the power 0.2.
+/// let norm = grid_density_norm(&model, 1.0e13);
+/// assert!(norm.is_some_and(|f| (f / (2.0e13_f64 / 3.0).powf(0.2) - 1.0).abs() < 1e-12));
+/// # Ok::<(), stop_model::ModelError>(())
+/// ```
+pub fn grid_density_norm<M: PhysicalModel + ?Sized>(model: &M, min_scale_m: f64) -> Option<f64> {
+    [Position::new(0.0, 0.0, 0.0), Position::new(min_scale_m, min_scale_m, min_scale_m)]
+        .iter()
+        .map(|p| model.grid_density(p))
+        .find(|f| f.is_finite() && *f > 0.0)
+}
+
+macro_rules! forward_physical_model {
+    ($($wrapper:ty),*) => {$(
+        /// Forwards to the wrapped model.
+        impl<M: PhysicalModel + ?Sized> PhysicalModel for $wrapper {
+            fn partners(&self) -> &[PartnerKind] {
+                (**self).partners()
+            }
+            fn fields(&self, position: &Position) -> PointFields {
+                (**self).fields(position)
+            }
+            fn bounds(&self) -> Bounds {
+                (**self).bounds()
+            }
+            fn line_width(&self) -> LineWidth {
+                (**self).line_width()
+            }
+            fn grid_density(&self, position: &Position) -> f64 {
+                (**self).grid_density(position)
+            }
+        }
+    )*};
+}
+
+forward_physical_model!(&M, Box<M>, std::sync::Arc<M>);

@@ -94,6 +94,13 @@ fn settings_errors_name_the_key() {
     assert_eq!(key_of(with("min_scale_m = 1.0e12", &image.replace("n_pixels = 8", "n_pixels = -8")).err()), "image[0].n_pixels");
     assert_eq!(key_of(with("min_scale_m = 1.0e12", &format!("{image}units = [\"mK\"]\n")).err()), "image[0].units");
     assert_eq!(key_of(with("[model]", "[builtin]\nkind = \"plummer\"\n[model]").err()), "builtin.kind");
+    let turned = format!("{image}rotation_matrix = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, -1.0]]\n");
+    let matrix = with("min_scale_m = 1.0e12", &turned).map(|f| f.images[0].rotation_matrix());
+    assert_eq!(matrix.ok(), Some([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, -1.0]]));
+    let skewed = turned.replace("[0.0, 0.0, -1.0]]", "[0.0, 0.1, -1.0]]");
+    assert_eq!(key_of(with("min_scale_m = 1.0e12", &skewed).err()), "image[0].rotation_matrix");
+    let both = format!("{turned}inclination_rad = 0.5\n");
+    assert_eq!(key_of(with("min_scale_m = 1.0e12", &both).err()), "image[0].rotation_matrix");
 }
 
 #[test]

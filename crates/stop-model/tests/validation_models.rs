@@ -221,3 +221,34 @@ fn problem_2_fields_equal_the_table_rows() {
         assert_eq!(file.molecule.read().map(|m| m.levels.len()).ok(), Some(21));
     }
 }
+
+#[test]
+fn models_are_shared_across_threads_with_identical_results() {
+    fn check<T: Send + Sync>(_: &T) {}
+    let model = load("lime_modelA.toml").model;
+    check(&model);
+    let points: Vec<Position> = (1..=2000).map(|i| Position::new(1e11 * f64::from(i), -7e10 * f64::from(i), 3e10 * f64::from(i))).collect();
+    let serial: Vec<_> = points.iter().map(|p| model.fields(p)).collect();
+    let (left, right) = points.split_at(1000);
+    let parallel: Vec<_> = std::thread::scope(|scope| {
+        let a = scope.spawn(|| left.iter().map(|p| model.fields(p)).collect::<Vec<_>>());
+        let b = scope.spawn(|| right.iter().map(|p| model.fields(p)).collect::<Vec<_>>());
+        let (a, b) = (a.join().unwrap_or_default(), b.join().unwrap_or_default());
+        a.into_iter().chain(b).collect()
+    });
+    assert_eq!(serial, parallel);
+}
+
+#[test]
+fn model_a_grid_density_is_normalised_at_the_centre() {
+    let reference = model_a_reference();
+    let (n0, r0) = (number(&reference, "density", "n0_m3"), number(&reference, "density", "r0_m"));
+    let floor = number(&reference, "density", "r_floor_m");
+    let model = load("lime_modelA.toml").model;
+    // The centre is finite thanks to the floor: f_max = n(r_floor)^0.2.
+    let norm = stop_model::grid_density_norm(&model, number(&reference, "grid", "min_scale_m"));
+    let expected = (n0 * (floor / r0).powf(-1.5)).powf(stop_model::DENSITY_POWER);
+    assert!(norm.is_some_and(|f| close(f, expected, SAME_FORMULA_REL)), "{norm:?} vs {expected}");
+    let p = Position::new(300.0 * 1.495_978_707e11, 0.0, 0.0);
+    assert!(close(model.grid_density(&p), 1.5e12_f64.powf(0.2), SAME_FORMULA_REL));
+}

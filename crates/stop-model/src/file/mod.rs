@@ -2,10 +2,12 @@
 //! crate README).
 
 pub(crate) mod keys;
+mod image;
 mod settings;
 mod spec;
 
-pub use settings::{DustParams, GridParams, ImageParams, ImageUnit, InitialPopulations, MoleculeSource, Sampling, SolverParams};
+pub use image::{ImageParams, ImageUnit};
+pub use settings::{DustParams, GridParams, InitialPopulations, MoleculeSource, Sampling, SolverParams};
 
 use crate::builtin::Builtin;
 use crate::error::{ExprErrorKind, ModelError};
@@ -64,8 +66,9 @@ impl ModelFile {
     /// As [`ModelFile::load`].
     pub fn from_toml_str(text: &str, file: &str, base_dir: &Path) -> Result<Self, ModelError> {
         let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let offset = e.span().map_or(0, |s| s.start);
-            let before = &text[..offset.min(text.len())];
+            let offset = e.span().map_or(0, |s| s.start).min(text.len());
+            let offset = (0..=offset).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            let before = &text[..offset];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             ModelError::Toml { file: file.to_string(), line, column, message: e.message().trim().to_string() }

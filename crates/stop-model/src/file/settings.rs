@@ -2,7 +2,6 @@
 //! documented default and a validated range.
 
 use super::keys::Section;
-use super::spec::string_list;
 use crate::error::ModelError;
 use std::path::{Path, PathBuf};
 
@@ -96,20 +95,33 @@ pub struct GridParams {
 }
 
 impl GridParams {
+    /// The defaults, with the one setting that has none.
+    ///
+    /// ```
+    /// let grid = stop_model::file::GridParams::with_min_scale(7.5e10);
+    /// assert_eq!((grid.n_points, grid.n_sink_points, grid.smoothing_iterations), (4000, 3000, 5));
+    /// ```
+    #[must_use]
+    pub fn with_min_scale(min_scale_m: f64) -> Self {
+        Self { n_points: 4000, n_sink_points: 3000, min_scale_m, sampling: Sampling::LogRadius, smoothing_iterations: 5, seed: 1 }
+    }
+
     pub(crate) fn from_section(mut s: Section<'_>, inner_radius_m: f64, outer_radius_m: f64) -> Result<Self, ModelError> {
-        let n_points = s.count("n_points", Some(4000), 1)?;
-        let n_sink_points = s.count("n_sink_points", Some(3000), 4)?;
+        let d = Self::with_min_scale(inner_radius_m);
+        let n_points = s.count("n_points", Some(d.n_points), 1)?;
+        let n_sink_points = s.count("n_sink_points", Some(d.n_sink_points), 4)?;
         let default_min = (inner_radius_m > 0.0).then_some(inner_radius_m);
         let min_scale_m =
             s.f64_checked("min_scale_m", default_min, |v| v > 0.0 && v < outer_radius_m, &format!("a radius in (0, {outer_radius_m:e}) m"))?;
         let sampling = match s.string("sampling")?.as_deref() {
-            None | Some("log_radius") => Sampling::LogRadius,
+            None => d.sampling,
+            Some("log_radius") => Sampling::LogRadius,
             Some("log_radius_uniform_theta") => Sampling::LogRadiusUniformTheta,
             Some("uniform_cube") => Sampling::UniformCube,
             Some(other) => return Err(s.bad_value("sampling", other, "`log_radius`, `log_radius_uniform_theta` or `uniform_cube`")),
         };
-        let smoothing_iterations = s.count("smoothing_iterations", Some(5), 0)?;
-        let seed = s.count("seed", Some(1), 0)? as u64;
+        let smoothing_iterations = s.count("smoothing_iterations", Some(d.smoothing_iterations), 0)?;
+        let seed = s.count("seed", Some(d.seed as usize), 0)? as u64;
         s.finish()?;
         Ok(Self { n_points, n_sink_points, min_scale_m, sampling, smoothing_iterations, seed })
     }
@@ -158,28 +170,49 @@ pub struct SolverParams {
     pub lte_only: bool,
 }
 
+impl Default for SolverParams {
+    fn default() -> Self {
+        Self {
+            max_iterations: 50,
+            min_iterations: 3,
+            tolerance: 1e-3,
+            population_floor: 1e-3,
+            rays_per_point: 200,
+            seed: 1,
+            initial_populations: InitialPopulations::Lte,
+            tcmb_k: stop_physics::constants::T_CMB_K,
+            inner_tolerance: 1e-6,
+            inner_min_iterations: 5,
+            inner_max_iterations: 50,
+            lte_only: false,
+        }
+    }
+}
+
 impl SolverParams {
     pub(crate) fn from_section(mut s: Section<'_>) -> Result<Self, ModelError> {
-        let max_iterations = s.count("max_iterations", Some(50), 1)?;
-        let min_iterations = s.count("min_iterations", Some(3), 0)?;
+        let d = Self::default();
+        let max_iterations = s.count("max_iterations", Some(d.max_iterations), 1)?;
+        let min_iterations = s.count("min_iterations", Some(d.min_iterations), 0)?;
         if min_iterations > max_iterations {
             return Err(s.bad_value("min_iterations", min_iterations, format!("at most max_iterations = {max_iterations}")));
         }
         let unit = |v: f64| v > 0.0 && v < 1.0;
-        let tolerance = s.f64_checked("tolerance", Some(1e-3), unit, "a relative change in (0, 1)")?;
-        let population_floor = s.f64_checked("population_floor", Some(1e-3), unit, "a fraction in (0, 1)")?;
-        let rays_per_point = s.count("rays_per_point", Some(200), 1)?;
-        let seed = s.count("seed", Some(1), 0)? as u64;
+        let tolerance = s.f64_checked("tolerance", Some(d.tolerance), unit, "a relative change in (0, 1)")?;
+        let population_floor = s.f64_checked("population_floor", Some(d.population_floor), unit, "a fraction in (0, 1)")?;
+        let rays_per_point = s.count("rays_per_point", Some(d.rays_per_point), 1)?;
+        let seed = s.count("seed", Some(d.seed as usize), 0)? as u64;
         let initial_populations = match s.string("initial_populations")?.as_deref() {
-            None | Some("lte") => InitialPopulations::Lte,
+            None => d.initial_populations,
+            Some("lte") => InitialPopulations::Lte,
             Some("zero") => InitialPopulations::Zero,
             Some(other) => return Err(s.bad_value("initial_populations", other, "`lte` or `zero`")),
         };
-        let tcmb_k = s.f64_checked("tcmb_k", Some(stop_physics::constants::T_CMB_K), |v| v >= 0.0, "a temperature ≥ 0")?;
-        let inner_tolerance = s.f64_checked("inner_tolerance", Some(1e-6), unit, "a relative change in (0, 1)")?;
-        let inner_min_iterations = s.count("inner_min_iterations", Some(5), 1)?;
-        let inner_max_iterations = s.count("inner_max_iterations", Some(50), inner_min_iterations)?;
-        let lte_only = s.bool("lte_only", false)?;
+        let tcmb_k = s.f64_checked("tcmb_k", Some(d.tcmb_k), |v| v >= 0.0, "a temperature ≥ 0")?;
+        let inner_tolerance = s.f64_checked("inner_tolerance", Some(d.inner_tolerance), unit, "a relative change in (0, 1)")?;
+        let inner_min_iterations = s.count("inner_min_iterations", Some(d.inner_min_iterations), 1)?;
+        let inner_max_iterations = s.count("inner_max_iterations", Some(d.inner_max_iterations), inner_min_iterations)?;
+        let lte_only = s.bool("lte_only", d.lte_only)?;
         s.finish()?;
         Ok(Self {
             max_iterations,
@@ -195,94 +228,5 @@ impl SolverParams {
             inner_max_iterations,
             lte_only,
         })
-    }
-}
-
-/// Brightness unit of an image cube (LIME `unit` codes 0, 1, 2, 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageUnit {
-    /// Rayleigh–Jeans brightness temperature, K.
-    Kelvin,
-    /// Jy per pixel.
-    JanskyPerPixel,
-    /// Specific intensity, W m⁻² Hz⁻¹ sr⁻¹.
-    Si,
-    /// Optical depth.
-    Tau,
-}
-
-/// One image cube to ray-trace (LIME's `img[i]`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImageParams {
-    /// Output file name without extension.
-    pub file_stem: String,
-    /// Transition index, 0-based, in the molecular file's order.
-    pub transition: usize,
-    /// Channels.
-    pub n_channels: usize,
-    /// Channel width, m/s.
-    pub channel_width_m_s: f64,
-    /// Pixels per side.
-    pub n_pixels: usize,
-    /// Pixel size, arcsec.
-    pub pixel_arcsec: f64,
-    /// Source distance, m.
-    pub distance_m: f64,
-    /// Systemic velocity, m/s (default 0).
-    pub source_velocity_m_s: f64,
-    /// Inclination, position angle, azimuth, rad (default 0 each).
-    pub angles_rad: [f64; 3],
-    /// Units to write (default `["K"]`).
-    pub units: Vec<ImageUnit>,
-}
-
-impl ImageParams {
-    pub(crate) fn from_section(mut s: Section<'_>) -> Result<Self, ModelError> {
-        let positive = |v: f64| v > 0.0;
-        let file_stem = s.required_string("file_stem")?;
-        let transition = s.count("transition", None, 0)?;
-        let n_channels = s.count("n_channels", None, 1)?;
-        let channel_width_m_s = s.f64_checked("channel_width_m_s", None, positive, "a width > 0")?;
-        let n_pixels = s.count("n_pixels", None, 1)?;
-        let pixel_arcsec = s.f64_checked("pixel_arcsec", None, positive, "a size > 0")?;
-        let distance_m = s.f64_checked("distance_m", None, positive, "a distance > 0")?;
-        let source_velocity_m_s = s.f64("source_velocity_m_s")?.unwrap_or(0.0);
-        let angles_rad = [s.f64("inclination_rad")?.unwrap_or(0.0), s.f64("position_angle_rad")?.unwrap_or(0.0), s.f64("azimuth_rad")?.unwrap_or(0.0)];
-        let units = match string_list(&mut s, "units")? {
-            None => vec![ImageUnit::Kelvin],
-            Some(names) if !names.is_empty() => names
-                .iter()
-                .map(|n| match n.as_str() {
-                    "K" => Ok(ImageUnit::Kelvin),
-                    "Jy/pixel" => Ok(ImageUnit::JanskyPerPixel),
-                    "SI" => Ok(ImageUnit::Si),
-                    "tau" => Ok(ImageUnit::Tau),
-                    other => Err(s.bad_value("units", other, "`K`, `Jy/pixel`, `SI` or `tau`")),
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err(s.bad_value("units", "[]", "at least one unit")),
-        };
-        s.finish()?;
-        Ok(Self { file_stem, transition, n_channels, channel_width_m_s, n_pixels, pixel_arcsec, distance_m, source_velocity_m_s, angles_rad, units })
-    }
-
-    /// The rotation R with `r_model = R · r_obs` (observer: x right, y up, z away), LIME's
-    /// (PA, inclination, azimuth) scheme, `lime-algorithm.md` §4.1:
-    /// R = R_z(az + π/2) · R_y(inc + π) · R_z(pa).
-    #[must_use]
-    pub fn rotation_matrix(&self) -> [[f64; 3]; 3] {
-        let [inc, pa, az] = self.angles_rad;
-        let rz = |a: f64| [[a.cos(), -a.sin(), 0.0], [a.sin(), a.cos(), 0.0], [0.0, 0.0, 1.0]];
-        let ry = |a: f64| [[a.cos(), 0.0, -a.sin()], [0.0, 1.0, 0.0], [a.sin(), 0.0, a.cos()]];
-        let mul = |a: [[f64; 3]; 3], b: [[f64; 3]; 3]| {
-            let mut c = [[0.0; 3]; 3];
-            for (i, row) in c.iter_mut().enumerate() {
-                for (j, cell) in row.iter_mut().enumerate() {
-                    *cell = (0..3).map(|k| a[i][k] * b[k][j]).sum();
-                }
-            }
-            c
-        };
-        mul(mul(rz(az + std::f64::consts::FRAC_PI_2), ry(inc + std::f64::consts::PI)), rz(pa))
     }
 }
