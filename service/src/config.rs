@@ -20,6 +20,9 @@ pub struct ServiceConfig {
     pub worker_program: PathBuf,
     /// Arguments before the job directory.
     pub worker_args: Vec<String>,
+    /// Run jobs as SLURM batch jobs with these settings instead of in the local pool
+    /// (`stop serve --executor slurm`); `data_dir` must then be on a filesystem every node sees.
+    pub slurm: Option<stop_uws::exec::SlurmParams>,
     /// Execution duration given to new jobs, seconds.
     pub default_execution_duration_s: i32,
     /// Largest execution duration a client may ask for, seconds (requests are clamped).
@@ -51,6 +54,7 @@ impl ServiceConfig {
             max_workers: std::thread::available_parallelism().map_or(1, usize::from),
             worker_program,
             worker_args: vec!["worker".into()],
+            slurm: None,
             default_execution_duration_s: 600,
             max_execution_duration_s: 86_400,
             default_lifetime_s: 7 * 86_400,

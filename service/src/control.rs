@@ -134,7 +134,7 @@ pub fn recover(state: &AppState) {
         let sub = submission(state, &record);
         match (record.job.phase, record.worker_pid) {
             (Phase::Queued, _) => state.executor.submit(sub),
-            (_, Some(pid)) if stop_uws::exec::worker_alive(pid, &sub.dir) => {
+            (_, Some(pid)) if state.executor.may_be_running(&sub, pid) => {
                 tracing::info!(job = %record.job.id, pid, "re-attached to running worker");
                 state.executor.reattach(sub, pid);
             }

@@ -25,12 +25,13 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
-use stop_uws::exec::{LocalPool, LocalPoolParams};
+use stop_uws::exec::{Executor, LocalPool, LocalPoolParams, SlurmExecutor};
 use stop_uws::protocol::Instant;
 use stop_uws::store::Store;
 use tokio::sync::mpsc;
 
 pub use config::ServiceConfig;
+pub use stop_uws::exec::SlurmParams;
 pub use state::AppState;
 
 /// The router for `state`.
@@ -58,16 +59,19 @@ pub async fn start(config: ServiceConfig) -> anyhow::Result<Server> {
         None => None,
     };
     let (events_tx, mut events_rx) = mpsc::unbounded_channel();
-    let pool = LocalPool::new(
-        LocalPoolParams { program: config.worker_program.clone(), args: config.worker_args.iter().map(Into::into).collect(), max_workers: config.max_workers },
-        events_tx,
-    );
+    let executor: Arc<dyn Executor> = match &config.slurm {
+        Some(params) => Arc::new(SlurmExecutor::connect(params.clone(), events_tx).await.context("starting the SLURM executor")?),
+        None => Arc::new(LocalPool::new(
+            LocalPoolParams { program: config.worker_program.clone(), args: config.worker_args.iter().map(Into::into).collect(), max_workers: config.max_workers },
+            events_tx,
+        )),
+    };
     let listener = tokio::net::TcpListener::bind((config.bind, config.port)).await.with_context(|| format!("binding {}:{}", config.bind, config.port))?;
     let addr = listener.local_addr()?;
     let mut config = config;
     config.port = addr.port();
     let sweep_every = Duration::from_millis(config.sweep_interval_ms.max(10));
-    let state = AppState { store, registry: jobs::registry(), executor: Arc::new(pool), users, config: Arc::new(config), up_since: Instant::now() };
+    let state = AppState { store, registry: jobs::registry(), executor, users, config: Arc::new(config), up_since: Instant::now() };
     let events_state = state.clone();
     tokio::spawn(async move {
         while let Some(event) = events_rx.recv().await {

@@ -37,6 +37,34 @@ pub struct ServeArgs {
     /// Read a password from standard input, print its argon2id hash for the users file, exit.
     #[arg(long)]
     pub hash_password: bool,
+    /// Where jobs run: `local` (child processes of this server, at most --workers at once) or
+    /// `slurm` (one SLURM batch job each; --data-dir must be on a filesystem all nodes see).
+    #[arg(long, value_enum, default_value_t = ExecutorKind::Local)]
+    pub executor: ExecutorKind,
+    /// SLURM partition for the jobs (default: the cluster's default partition).
+    #[arg(long)]
+    pub slurm_partition: Option<String>,
+    /// SLURM account charged for the jobs (default: the user's default account).
+    #[arg(long)]
+    pub slurm_account: Option<String>,
+    /// Memory per SLURM job, MiB (`sbatch --mem`).
+    #[arg(long, default_value_t = 1024)]
+    pub slurm_mem_mb: u64,
+    /// The `stop` binary as the compute nodes see it (default: this binary's path).
+    #[arg(long)]
+    pub slurm_stop_binary: Option<PathBuf>,
+    /// Time between two `squeue` polls, milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub slurm_poll_ms: u64,
+}
+
+/// Where `stop serve` runs its jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExecutorKind {
+    /// Child processes of the server on this machine.
+    Local,
+    /// SLURM batch jobs (`sbatch`/`squeue`/`scancel`).
+    Slurm,
 }
 
 /// Run `stop serve`.
@@ -71,6 +99,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     }
     if let Some(n) = args.execution_duration {
         config.default_execution_duration_s = n.clamp(1, config.max_execution_duration_s);
+    }
+    if args.executor == ExecutorKind::Slurm {
+        let mut slurm = stop_service::SlurmParams::new(args.slurm_stop_binary.clone().unwrap_or_else(|| config.worker_program.clone()));
+        slurm.partition.clone_from(&args.slurm_partition);
+        slurm.account.clone_from(&args.slurm_account);
+        slurm.memory_mb = args.slurm_mem_mb.max(1);
+        slurm.poll_interval = std::time::Duration::from_millis(args.slurm_poll_ms.max(100));
+        config.slurm = Some(slurm);
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {

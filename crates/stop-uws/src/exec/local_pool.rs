@@ -169,6 +169,10 @@ impl Executor for LocalPool {
         });
     }
 
+    fn may_be_running(&self, job: &Submission, pid: u32) -> bool {
+        worker_alive(pid, &job.dir)
+    }
+
     fn abort(&self, job_id: &str) -> bool {
         match self.controls().get(job_id) {
             Some(n) => {

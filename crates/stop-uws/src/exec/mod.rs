@@ -9,12 +9,14 @@
 
 mod local_pool;
 mod process;
+pub mod slurm;
 pub mod worker;
 
 use std::path::PathBuf;
 
 pub use local_pool::{LocalPool, LocalPoolParams};
 pub use process::{kill_group, worker_alive};
+pub use slurm::{SlurmExecutor, SlurmParams};
 
 use crate::protocol::ResultEntry;
 use crate::store::layout::{JobDir, WorkerStatus};
@@ -83,6 +85,10 @@ pub trait Executor: Send + Sync {
     fn submit(&self, job: Submission);
     /// Watches a worker started before a server restart, still running as `pid`.
     fn reattach(&self, job: Submission, pid: u32);
+    /// Whether the worker recorded as `pid` for `job` before a restart may still be running,
+    /// so that the server hands the job to [`Executor::reattach`]; `false` means it is gone and
+    /// the server settles the job from its directory at once.
+    fn may_be_running(&self, job: &Submission, pid: u32) -> bool;
     /// Stops a queued or running job (kills the worker's process group). Returns whether the
     /// executor knew the job.
     fn abort(&self, job_id: &str) -> bool;
