@@ -171,3 +171,14 @@ fn missing_file_names_the_path() {
     let err = read_catalog("no/such/c000000.cat").expect_err("missing");
     assert!(err.to_string().contains("no/such/c000000.cat"), "{err}");
 }
+
+#[test]
+fn cdms_header_without_temperature_columns_is_an_error() {
+    // found by the `partfunc` fuzz target: a one-cell header used to panic on row[3..]
+    let text = "#form : i\r\n965\n75\t27,5\n";
+    let err = stop_catalog::parse_cdms_partfunc("short.cat", text).expect_err("no temperature columns");
+    assert!(err.to_string().contains("short.cat"), "{err}");
+    let err = stop_catalog::parse_cdms_partfunc("short.cat", "| tag | molecule | lines |\n| 28503 | CO | 95 |\n")
+        .expect_err("no temperature columns");
+    assert!(err.to_string().contains("short.cat"), "{err}");
+}

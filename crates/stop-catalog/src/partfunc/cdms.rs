@@ -25,6 +25,10 @@ pub fn parse_cdms_partfunc(source: &str, text: &str) -> Result<PartitionTables, 
     let mut rows = text.lines().enumerate().filter(|(_, line)| !line.trim().is_empty());
     let (header_index, header) = rows.next().ok_or_else(|| CatalogError::Empty { file: source.to_owned() })?;
     let header_cells = cells(header);
+    // tag | molecule | #lines | lg(Q(T1)) ...: at least one temperature column
+    if header_cells.len() < 4 {
+        return Err(CatalogError::Columns { file: source.to_owned(), line: header_index + 1, expected: 4, found: header_cells.len() });
+    }
     let mut temps_k = Vec::new();
     for cell in header_cells.iter().skip(3) {
         let t_k = cell
