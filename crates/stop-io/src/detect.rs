@@ -1,6 +1,7 @@
 //! Reading a file whole (gunzipping it if it starts with the gzip magic) and telling FITS,
 //! VOTable and delimited text apart by their first bytes.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
@@ -48,8 +49,10 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
     Sniffed::Text
 }
 
-/// The content as UTF-8 text (a leading byte-order mark dropped).
-pub(crate) fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, IoError> {
+/// The content as text: a leading byte-order mark dropped, bytes that are not UTF-8 (a
+/// Latin-1 `°` or `é` in a column name) replaced by U+FFFD rather than refused, since the
+/// numbers that matter are ASCII.
+pub(crate) fn utf8(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| IoError::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+    String::from_utf8_lossy(bytes)
 }

@@ -134,15 +134,15 @@ pub fn parse_spectrum(source: &Path, bytes: Vec<u8>, options: &SpectrumReadOptio
     let spectrum = match sniff(&bytes) {
         Sniffed::Fits => fits::fits_to_spectrum(path, &bytes, options)?,
         Sniffed::VoTable => {
-            let table = crate::votable::parse_votable(path, utf8(path, &bytes)?)?;
+            let table = crate::votable::parse_votable(path, &utf8(&bytes))?;
             columns::table_to_spectrum(path, &table, options)?
         }
         Sniffed::Text => {
-            let text = utf8(path, &bytes)?;
+            let text = utf8(&bytes);
             let table = if text.lines().any(|l| l.starts_with("# type\t")) {
-                crate::table::parse_tsv_table(path, text)?
+                crate::table::parse_tsv_table(path, &text)?
             } else {
-                text::parse_delimited(path, text)?
+                text::parse_delimited(path, &text)?
             };
             columns::table_to_spectrum(path, &table, options)?
         }

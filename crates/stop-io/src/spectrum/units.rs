@@ -39,13 +39,18 @@ pub(crate) fn parse_axis_unit(unit: &str) -> Option<AxisUnit> {
 /// A unit written into a column name: a bracketed part (`freq (GHz)`, `v[km/s]`) or a STOP-style
 /// suffix (`freq_ghz`, `velocity_km_s`). Returns the name without it, and the unit.
 pub(crate) fn unit_from_name(name: &str) -> (String, Option<AxisUnit>) {
-    let lower = name.trim().to_ascii_lowercase();
+    let mut lower = name.trim().to_ascii_lowercase();
     for (open, close) in [('(', ')'), ('[', ']')] {
         if let (Some(start), Some(end)) = (lower.find(open), lower.rfind(close))
             && start < end
-            && let Some(unit) = parse_axis_unit(&lower[start + 1..end])
         {
-            return (lower[..start].trim().to_owned(), Some(unit));
+            // A bracketed part is a unit, wanted (`GHz`) or not (`K`): the name is what precedes it.
+            let unit = parse_axis_unit(&lower[start + 1..end]);
+            lower = lower[..start].trim().to_owned();
+            if unit.is_some() {
+                return (lower, unit);
+            }
+            break;
         }
     }
     for suffix in ["_thz", "_ghz", "_mhz", "_khz", "_hz", "_km_s", "_kms", "_cm_s", "_m_s"] {
@@ -81,5 +86,6 @@ mod tests {
             ("velocity".into(), Some(AxisUnit::Velocity { per_km_s: 1.0 }))
         );
         assert_eq!(unit_from_name("Tmb"), ("tmb".into(), None));
+        assert_eq!(unit_from_name("T (K)"), ("t".into(), None));
     }
 }

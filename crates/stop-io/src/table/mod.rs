@@ -113,12 +113,12 @@ pub fn read_table(path: impl AsRef<Path>) -> Result<Table, IoError> {
     match crate::detect::sniff(&bytes) {
         crate::detect::Sniffed::Fits => crate::fits::read_fits_table_bytes(path, &bytes),
         crate::detect::Sniffed::VoTable => {
-            let text = crate::detect::utf8(path, &bytes)?;
-            crate::votable::parse_votable(path, text)
+            let text = crate::detect::utf8(&bytes);
+            crate::votable::parse_votable(path, &text)
         }
         crate::detect::Sniffed::Text => {
-            let text = crate::detect::utf8(path, &bytes)?;
-            parse_tsv_table(path, text)
+            let text = crate::detect::utf8(&bytes);
+            parse_tsv_table(path, &text)
         }
     }
 }

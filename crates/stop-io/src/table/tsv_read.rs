@@ -25,7 +25,7 @@ use crate::IoError;
 pub fn read_tsv_table(path: impl AsRef<Path>) -> Result<Table, IoError> {
     let path = path.as_ref();
     let bytes = crate::detect::read_maybe_gzip(path)?;
-    parse_tsv_table(path, crate::detect::utf8(path, &bytes)?)
+    parse_tsv_table(path, &crate::detect::utf8(&bytes))
 }
 
 /// Undoes [`escape_cell`](super::tsv_write::escape_cell); `None` on a bad escape.

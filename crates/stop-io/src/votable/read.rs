@@ -13,7 +13,7 @@ use crate::table::{Column, DataType, Schema, Table, Value};
 pub fn read_votable(path: impl AsRef<Path>) -> Result<Table, IoError> {
     let path = path.as_ref();
     let bytes = crate::detect::read_maybe_gzip(path)?;
-    parse_votable(path, crate::detect::utf8(path, &bytes)?)
+    parse_votable(path, &crate::detect::utf8(&bytes))
 }
 
 /// 1-based line of a byte offset.

@@ -287,3 +287,17 @@ fn non_uniform_axis_cannot_become_a_fits_image() {
         })
     ));
 }
+
+#[test]
+fn latin1_header_and_gzip_are_read() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("dir");
+    let text = b"# Temp\xe9rature\nfreq_mhz,T (\xb0K)\n1000.0,1\n1000.5,2\n";
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(text).expect("compress");
+    let path = dir.path().join("latin1.csv.gz");
+    std::fs::write(&path, encoder.finish().expect("finish")).expect("write");
+    let spectrum = read_spectrum(&path).expect("reads");
+    assert_eq!(spectrum.axis, SpectralAxis::Frequency { freq_hz: vec![1.0e9, 1.0005e9] });
+    assert_eq!(spectrum.values, vec![1.0, 2.0]);
+}
