@@ -17,20 +17,24 @@ use stop_lime::grid::smoothing::SmoothingParams;
 const QHULL_S: [f64; 3] = [0.12, 2.38, 30.6];
 const TETGEN_S: [f64; 3] = [0.037, 0.415, 4.49];
 
-fn report(label: &str, n: usize, repeats: usize, pts: &[[f64; 3]]) -> (f64, f64) {
+fn report(label: &str, n: usize, repeats: usize, pts: &[[f64; 3]]) -> f64 {
     let (t_dt, dt) = median_time(repeats, || Delaunay::new(pts).expect("benchmark input triangulates"));
     let (t_nb, nb) = median_time(repeats, || dt.vertex_neighbours());
     println!(
-        "{label:<14} n = {n:>8}  delaunay {t_dt:>8.3} s  neighbours {t_nb:>7.3} s  tets/point {:.3}  mean degree {:.2}  (median of {repeats})",
+        "{label:<14} n = {n:>8}  delaunay {:>7.3} s wall {:>7.3} s cpu  neighbours {:>6.3} s wall {:>6.3} s cpu  tets/point {:.3}  mean degree {:.2}  (median of {repeats})",
+        t_dt.wall_s,
+        t_dt.cpu_s,
+        t_nb.wall_s,
+        t_nb.cpu_s,
         dt.tetrahedra().len() as f64 / n as f64,
         nb.indices().len() as f64 / n as f64,
     );
-    (t_dt, t_nb)
+    t_dt.wall_s
 }
 
 fn main() {
     for (k, (n, repeats)) in [(10_000, 7), (100_000, 5), (1_000_000, 3)].into_iter().enumerate() {
-        let (t, _) = report("uniform ball", n, repeats, &uniform_ball(n, 42));
+        let t = report("uniform ball", n, repeats, &uniform_ball(n, 42));
         println!("{:<14} {:>12}  qhull/STOP {:.1}x  STOP/TetGen {:.1}x", "", "", QHULL_S[k] / t, t / TETGEN_S[k]);
     }
     report("lattice 30^3", 27_000, 5, &lattice(30));
@@ -43,8 +47,9 @@ fn main() {
     let (t_grid, grid) =
         median_time(5, || Grid::build(&n_h2, &params, &SmoothingParams::default()).expect("model A grid builds"));
     println!(
-        "{:<14} n = {:>8}  sample + 5 smoothing sweeps + triangulation + neighbours + kd-tree {t_grid:.3} s (median of 5; LIME set-up incl. molecular data ≈ 0.65 s)",
+        "{:<14} n = {:>8}  sample + 5 smoothing sweeps + triangulation + neighbours + kd-tree {:.3} s wall, rayon's default pool (median of 5; LIME's whole set-up ≈ 0.65 s)",
         "model A grid",
-        grid.positions_m.len()
+        grid.positions_m.len(),
+        t_grid.wall_s,
     );
 }

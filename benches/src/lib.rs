@@ -39,22 +39,50 @@ pub fn lattice(n: usize) -> Vec<[f64; 3]> {
     pts
 }
 
-/// Runs `f` `repeats` times; returns the median wall time (s) and the last result.
+/// CPU time this thread has run (s), from Linux's `/proc/thread-self/schedstat`; `None`
+/// elsewhere. On a shared machine wall time includes waiting for a core; CPU time does not.
+pub fn thread_cpu_s() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns * 1e-9)
+}
+
+/// Median wall and CPU time (s) of `repeats` runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// Median wall-clock time (s).
+    pub wall_s: f64,
+    /// Median CPU time of the calling thread (s); NaN where unavailable.
+    pub cpu_s: f64,
+}
+
+/// Runs `f` `repeats` times (at least once); returns the median times and the last
+/// result.
 ///
 /// ```
 /// let (t, v) = stop_benches::median_time(3, || 2 + 2);
-/// assert!(t >= 0.0 && v == 4);
+/// assert!(t.wall_s >= 0.0 && v == 4);
 /// ```
-pub fn median_time<T>(repeats: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut times = Vec::with_capacity(repeats);
-    let start = Instant::now();
-    let mut last = f();
-    times.push(start.elapsed().as_secs_f64());
+pub fn median_time<T>(repeats: usize, mut f: impl FnMut() -> T) -> (Timing, T) {
+    let mut wall = Vec::with_capacity(repeats);
+    let mut cpu = Vec::with_capacity(repeats);
+    let mut once = || {
+        let (start, cpu_start) = (Instant::now(), thread_cpu_s());
+        let value = f();
+        wall.push(start.elapsed().as_secs_f64());
+        cpu.push(match (cpu_start, thread_cpu_s()) {
+            (Some(a), Some(b)) => b - a,
+            _ => f64::NAN,
+        });
+        value
+    };
+    let mut last = once();
     for _ in 1..repeats {
-        let start = Instant::now();
-        last = f();
-        times.push(start.elapsed().as_secs_f64());
+        last = once();
     }
-    times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], last)
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (Timing { wall_s: median(wall), cpu_s: median(cpu) }, last)
 }

@@ -174,6 +174,23 @@ fn uniform_ball_statistics_match_poisson_delaunay() {
 }
 
 #[test]
+fn tiny_and_huge_scales_give_the_same_triangulation() {
+    // Exact predicates on 2^-500 ≈ 3e-151 scaled coordinates would underflow without the
+    // internal power-of-two rescaling; power-of-two factors keep the input exactly
+    // similar, so the combinatorics must be identical.
+    let pts = ball(300, 5);
+    let reference = Delaunay::new(&pts).expect("unit ball triangulates");
+    for factor in [2f64.powi(-500), 2f64.powi(130)] {
+        let scaled: Vec<[f64; 3]> = pts.iter().map(|p| p.map(|v| v * factor)).collect();
+        let dt = Delaunay::new(&scaled).expect("scaled ball triangulates");
+        // (Checking orientations directly on the 2^-500 coordinates would underflow in
+        // the test itself; identical neighbours and tetrahedra are the property.)
+        assert_eq!(dt.vertex_neighbours(), reference.vertex_neighbours(), "factor {factor}");
+        assert_eq!(dt.tetrahedra(), reference.tetrahedra(), "factor {factor}");
+    }
+}
+
+#[test]
 fn degenerate_input_is_an_error() {
     let too_few = Delaunay::new(&[[0.0; 3], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0; 3]]).err();
     assert!(matches!(too_few, Some(LimeError::TooFewPoints { n_distinct: 3 })));

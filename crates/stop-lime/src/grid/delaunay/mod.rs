@@ -70,9 +70,15 @@ impl Delaunay {
         if n_distinct < 4 {
             return Err(LimeError::TooFewPoints { n_distinct });
         }
-        let order = order::insertion_order(points, dedup.distinct);
-        let order = start_with_a_tetrahedron(points, order)?;
-        let inserted: Vec<Point3> = order.iter().map(|&i| points[i as usize]).collect();
+        // Predicate signs are unchanged by an exact power-of-two scaling; bringing the
+        // coordinates to order one keeps the degree-5 in-sphere terms from underflowing.
+        let max_abs = points.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+        let scale = if max_abs > 0.0 { 2f64.powi(-(max_abs.log2().ceil() as i32)) } else { 1.0 };
+        let scaled: Vec<Point3> = points.iter().map(|p| p.map(|v| v * scale)).collect();
+        let order = order::insertion_order(&scaled, dedup.distinct);
+        let order = start_with_a_tetrahedron(&scaled, order)?;
+        let inserted: Vec<Point3> = order.iter().map(|&i| scaled[i as usize]).collect();
+        drop(scaled);
         let mut mesh = Mesh::new(inserted);
         for id in 4..order.len() as u32 {
             mesh.insert(id);
