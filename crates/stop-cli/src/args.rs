@@ -24,4 +24,6 @@ pub enum Command {
     Serve(crate::commands::serve::ServeArgs),
     /// Run one job from its directory (used by `stop serve`'s worker pool).
     Worker(crate::commands::worker::WorkerArgs),
+    /// LTE line tables and synthetic spectra (`stop lte --species co --column-cm2 1e16 --tex-k 20 --fwhm-kms 1`).
+    Lte(crate::commands::lte::LteArgs),
 }

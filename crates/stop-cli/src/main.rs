@@ -13,6 +13,7 @@ fn main() -> std::process::ExitCode {
         args::Command::Lvg(a) => commands::lvg::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a),
         args::Command::Worker(a) => commands::worker::run(&a),
+        args::Command::Lte(a) => commands::lte::run(&a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -9,6 +9,27 @@ pub enum LteError {
     /// A catalog or partition-function problem (file, line and field inside).
     #[error(transparent)]
     Catalog(#[from] stop_catalog::CatalogError),
+    /// A LAMDA molecule could not be resolved or read.
+    #[error(transparent)]
+    Molecule(#[from] stop_molecule::MoleculeError),
+    /// A component refers to a species the input does not define.
+    #[error("component {component}: unknown species `{name}` (defined: {defined})")]
+    UnknownSpecies {
+        /// Component index (0-based).
+        component: usize,
+        /// Name used.
+        name: String,
+        /// Names defined in the input, comma-separated.
+        defined: String,
+    },
+    /// A species definition that is not exactly one of `lamda` or `catalog` (+ `partfunc`).
+    #[error("species `{name}`: {problem}")]
+    SpeciesDefinition {
+        /// Species name.
+        name: String,
+        /// What is wrong (which keys are missing or conflicting).
+        problem: &'static str,
+    },
     /// A model parameter outside its physical range.
     #[error("component {component}: {field} = `{value}` {expected}")]
     InvalidParameter {

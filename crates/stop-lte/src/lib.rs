@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod beam;
+pub mod config;
 pub mod error;
 pub mod lines;
 pub mod model;
@@ -11,6 +12,7 @@ pub mod species;
 pub mod synth;
 
 pub use beam::{Beam, SourceShape, filling_factor};
+pub use config::{ComponentInput, LteInput, SpeciesInput};
 pub use error::LteError;
 pub use lines::{LineRow, line_table};
 pub use model::{Component, ComponentMode, LteModel, SpeciesColumn};

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod lte;
 pub mod lvg;
 pub mod molecule;
 pub mod serve;
