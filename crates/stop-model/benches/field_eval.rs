@@ -1,5 +1,7 @@
-//! Cost of one field evaluation (all fields at one position) for LIME model A written three
-//! ways: expressions in the model file, the `power_law_envelope` built-in, and hand-written Rust.
+//! Cost of one field evaluation (all fields at one position) for LIME model A written four
+//! ways: expressions in the model file (velocity as three Cartesian components, or as one
+//! radial speed as in `validation/models/lime_modelA.toml`), the `power_law_envelope`
+//! built-in, and hand-written Rust.
 //! Prints nanoseconds per evaluation; run with `cargo bench -p stop-model --bench field_eval`.
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
@@ -76,7 +78,7 @@ fn time(name: &str, model: &dyn PhysicalModel, points: &[Position]) {
         }
         best = best.min(start.elapsed().as_secs_f64() * 1e9 / N_EVALS as f64);
     }
-    println!("{name:44} {best:7.1} ns per evaluation of all fields   (checksum {check:.6e})");
+    println!("{name:52} {best:7.1} ns per evaluation of all fields   (checksum {check:.6e})");
 }
 
 fn main() {
@@ -91,7 +93,7 @@ fn main() {
     let text = std::fs::read_to_string(dir.join("lime_modelA.toml")).unwrap_or_default();
     let builtin_text = text
         .lines()
-        .filter(|l| !l.starts_with("density_m3") && !l.starts_with("velocity_m_s") && !l.starts_with("    \"-sqrt") && *l != "]")
+        .filter(|l| !l.starts_with("density_m3") && !l.starts_with("velocity_m_s"))
         .collect::<Vec<_>>()
         .join("\n")
         .replacen(
@@ -106,13 +108,33 @@ fn main() {
             return;
         }
     };
+    let cartesian_text = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("velocity_m_s") {
+                let c = |axis: &str| format!("\"-sqrt(2 * grav_si * msun_kg / max(r, v_floor)) * {axis} / max(r, v_floor)\"");
+                format!("velocity_m_s = [{}, {}, {}]", c("x"), c("y"), c("z"))
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let cartesian = match ModelFile::from_toml_str(&cartesian_text, "modelA-cartesian", &dir) {
+        Ok(f) => f,
+        Err(e) => {
+            println!("cannot build the Cartesian variant: {e}");
+            return;
+        }
+    };
     let native = NativeModelA {
         t_r_m: [2.0e13, 5.0e13, 8.0e13, 1.1e14, 1.4e14, 1.7e14, 2.0e14, 2.3e14, 2.6e14, 2.9e14],
         t_k: [44.777, 31.037, 25.718, 22.642, 20.560, 19.023, 17.826, 16.857, 16.050, 15.364],
     };
     let points = positions();
     println!("model A, {N_EVALS} evaluations per run, best of {N_RUNS} runs, one thread");
-    time("model file: expressions (4) + T table", &file.model, &points);
+    time("model file: 4 expressions (v_x, v_y, v_z) + T table", &cartesian.model, &points);
+    time("model file: 2 expressions (radial v) + T table", &file.model, &points);
     time("model file: power_law_envelope + T table", &builtin.model, &points);
     time("hand-written Rust (LIME's model.c)", &native, &points);
 }

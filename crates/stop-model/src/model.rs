@@ -67,7 +67,7 @@ impl PhysicalModel for FileModel {
     }
 
     fn fields(&self, p: &Position) -> PointFields {
-        let b = self.builtin.as_ref().map_or(BuiltinSample { n_h2_m3: 0.0, tkin_k: 0.0, abundance: 0.0, velocity_m_s: [0.0; 3], doppler_b_m_s: 0.0 }, |b| b.sample(p));
+        let b = self.builtin.as_ref().map_or(BuiltinSample::ZERO, |b| b.sample(p));
         let mut out = PointFields::ZERO;
         for (partner, source) in &self.densities {
             out.density_m3[partner.index()] = scalar(source, p, b.n_h2_m3);

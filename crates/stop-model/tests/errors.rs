@@ -88,6 +88,7 @@ fn settings_errors_name_the_key() {
     assert_eq!(key_of(with("file = \"hco+\"", "file = \"no-such-molecule\"").err()), "molecule.file");
     assert_eq!(key_of(with("tkin_k = 20.0\n", "").err()), "fields.tkin_k");
     assert_eq!(key_of(with("h2 = ", "h3 = ").err()), "fields.density_m3.h3");
+    assert_eq!(key_of(with("h2 = ", "\"p-h2\" = 1.0, ph2 = 2.0, h2 = ").err()), "fields.density_m3.ph2");
     assert_eq!(key_of(with("radius_m = 1.0e15", "radius_m = -1.0").err()), "model.radius_m");
     let image = "min_scale_m = 1.0e12\n[[image]]\nfile_stem = \"a\"\ntransition = 0\nn_channels = 10\nchannel_width_m_s = 100.0\nn_pixels = 8\npixel_arcsec = 0.1\ndistance_m = 1e18\n";
     assert!(with("min_scale_m = 1.0e12", image).is_ok());

@@ -33,7 +33,7 @@ pub struct BuiltinSample {
 }
 
 impl BuiltinSample {
-    const ZERO: Self = Self { n_h2_m3: 0.0, tkin_k: 0.0, abundance: 0.0, velocity_m_s: [0.0; 3], doppler_b_m_s: 0.0 };
+    pub(crate) const ZERO: Self = Self { n_h2_m3: 0.0, tkin_k: 0.0, abundance: 0.0, velocity_m_s: [0.0; 3], doppler_b_m_s: 0.0 };
 }
 
 /// Which fields a built-in supplies.

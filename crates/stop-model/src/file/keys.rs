@@ -72,7 +72,6 @@ impl<'a> Section<'a> {
     pub fn number(&self, key: &str, value: &Value) -> Result<f64, ModelError> {
         let v = match value {
             // Integers in model files are small counts or round numbers; i64 → f64 is exact there.
-            #[expect(clippy::cast_precision_loss, reason = "TOML integers used as numbers")]
             Value::Integer(i) => *i as f64,
             Value::Float(f) => *f,
             Value::String(text) => constant_value(text, self.names).map_err(|error| ModelError::Expression {

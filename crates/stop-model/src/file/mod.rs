@@ -198,7 +198,8 @@ fn read_fields(mut s: Section<'_>, ctx: &SpecContext<'_>, name: String, builtin:
         Some(mut t) => {
             for (key, value) in t.drain() {
                 let partner = PartnerKind::from_name(&key)
-                    .ok_or_else(|| t.bad_value(&key, &key, "a LAMDA partner name: h2, p-h2, o-h2, e, h, he, h+"))?;
+                    .filter(|p| densities.iter().all(|(q, _)| q != p))
+                    .ok_or_else(|| t.bad_value(&key, &key, "a LAMDA partner name, each partner once: h2, p-h2, o-h2, e, h, he, h+"))?;
                 densities.push((partner, Source::Field(ctx.scalar(&t, &key, value)?)));
             }
         }
