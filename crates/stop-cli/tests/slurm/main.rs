@@ -1,0 +1,110 @@
+//! The SLURM executor end to end: the real `stop serve --executor slurm` on 127.0.0.1:0
+//! against a real one-node SLURM (`.ci/slurm-up.sh`), driven through the UWS interface with
+//! the `diagnostic` job type. Skipped loudly without root/SLURM; a failure under `CI=true`.
+#![allow(clippy::unwrap_used, clippy::print_stderr, missing_docs)]
+
+mod harness;
+
+use std::time::Duration;
+
+use harness::{Server, element, eventually, slurm_available, slurm_id, squeue};
+
+#[test]
+fn job_completes_with_results_through_slurm() {
+    if !slurm_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path());
+    let job = s.run_diagnostic(&[("duration_s", "1"), ("result_bytes", "1000")]);
+    let doc = s.wait_final(&job);
+    assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "{doc}");
+    assert!(doc.contains("size=\"1000\""), "{doc}");
+    let (status, body) = s.get(&format!("{job}/results/diagnostic.txt"));
+    assert_eq!((status, body.len()), (200, 1000));
+    // It really ran in SLURM, under its tag.
+    let id = slurm_id(&s.job_dir(&job));
+    let uws_id = job.rsplit('/').next().unwrap();
+    let line = squeue(&["--states=all", "-j", &id.to_string(), "-o", "%T|%j|%k"]);
+    assert_eq!(line.trim(), format!("COMPLETED|stop-{uws_id}|{uws_id}"));
+}
+
+#[test]
+fn job_aborted_while_running_leaves_no_slurm_job() {
+    if !slurm_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path());
+    let job = s.run_diagnostic(&[("duration_s", "300")]);
+    eventually("the job to execute", || (s.phase(&job) == "EXECUTING").then_some(()));
+    let id = slurm_id(&s.job_dir(&job)).to_string();
+    assert_eq!(squeue(&["-j", &id, "-o", "%T"]).trim(), "RUNNING");
+    let (status, _) = s.post(&format!("{job}/phase"), &[("PHASE", "ABORT")]);
+    assert_eq!(status, 303);
+    let doc = s.wait_final(&job);
+    assert_eq!(element(&doc, "uws:phase"), "ABORTED", "{doc}");
+    eventually("SLURM to drop the job", || squeue(&["-j", &id, "-o", "%i"]).trim().is_empty().then_some(()));
+    assert_eq!(squeue(&["--states=all", "-j", &id, "-o", "%T"]).trim(), "CANCELLED");
+}
+
+#[test]
+fn failing_jobs_end_in_error_with_exit_code_or_solver_message() {
+    if !slurm_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path());
+    let crash = s.run_diagnostic(&[("outcome", "crash")]);
+    let fail = s.run_diagnostic(&[("outcome", "fail")]);
+    let doc = s.wait_final(&crash);
+    assert_eq!(element(&doc, "uws:phase"), "ERROR", "{doc}");
+    let message = element(&doc, "uws:message");
+    // The worker aborts: SIGABRT, so SLURM reports FAILED with ExitCode 0:6.
+    assert!(message.contains("FAILED") && message.contains("exit code 0:6"), "{message}");
+    let doc = s.wait_final(&fail);
+    assert_eq!(element(&doc, "uws:phase"), "ERROR", "{doc}");
+    assert!(element(&doc, "uws:message").contains("diagnostic job failed on request"), "{doc}");
+}
+
+#[test]
+fn restart_mid_run_loses_nothing_and_leaves_foreign_jobs_alone() {
+    if !slurm_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Server::start(dir.path());
+    let ends_while_down = s.run_diagnostic(&[("duration_s", "2"), ("result_bytes", "300")]);
+    let outlives_restart = s.run_diagnostic(&[("duration_s", "12"), ("result_bytes", "300")]);
+    for job in [&ends_while_down, &outlives_restart] {
+        eventually("both jobs executing", || (s.phase(job) == "EXECUTING").then_some(()));
+    }
+    let ids: Vec<u32> = [&ends_while_down, &outlives_restart].iter().map(|j| slurm_id(&s.job_dir(j))).collect();
+    // A SLURM job the service never submitted.
+    let foreign = std::process::Command::new("sbatch")
+        .args(["--parsable", "--job-name=not-stop", "--time=2", "--mem=64M", "--output=/dev/null", "--wrap=sleep 60"])
+        .output()
+        .unwrap();
+    let foreign = String::from_utf8_lossy(&foreign.stdout).trim().to_owned();
+    assert!(foreign.parse::<u32>().is_ok(), "sbatch of the foreign job: {foreign:?}");
+
+    s.kill9();
+    std::thread::sleep(Duration::from_secs(4)); // the 2 s job ends while no server runs
+    let s = Server::start(dir.path());
+    for job in [&ends_while_down, &outlives_restart] {
+        let doc = s.wait_final(job);
+        assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "{job}: {doc}");
+        assert!(doc.contains("size=\"300\""), "{doc}");
+        let (status, body) = s.get(&format!("{job}/results/diagnostic.txt"));
+        assert_eq!((status, body.len()), (200, 300));
+    }
+    // Nothing was submitted twice: each job is still the SLURM job it was before the restart.
+    for (job, id) in [&ends_while_down, &outlives_restart].iter().zip(&ids) {
+        let uws_id = job.rsplit('/').next().unwrap();
+        let runs = squeue(&["--states=all", &format!("--name=stop-{uws_id}"), "-o", "%i"]);
+        assert_eq!(runs.trim(), id.to_string(), "SLURM jobs of {uws_id}");
+    }
+    let state = squeue(&["--states=all", "-j", &foreign, "-o", "%T"]);
+    assert!(matches!(state.trim(), "PENDING" | "RUNNING"), "the foreign job was touched: {state}");
+    let _ = std::process::Command::new("scancel").arg(&foreign).status();
+}
