@@ -26,4 +26,6 @@ pub enum Command {
     Worker(crate::commands::worker::WorkerArgs),
     /// LTE line tables and synthetic spectra (`stop lte --species co --column-cm2 1e16 --tex-k 20 --fwhm-kms 1`).
     Lte(crate::commands::lte::LteArgs),
+    /// Rotation diagram: T_rot and N with uncertainties from a table of integrated intensities.
+    Rotdiag(crate::commands::rotdiag::RotdiagArgs),
 }

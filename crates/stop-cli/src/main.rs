@@ -14,6 +14,7 @@ fn main() -> std::process::ExitCode {
         args::Command::Serve(a) => commands::serve::run(&a),
         args::Command::Worker(a) => commands::worker::run(&a),
         args::Command::Lte(a) => commands::lte::run(&a),
+        args::Command::Rotdiag(a) => commands::rotdiag::run(&a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

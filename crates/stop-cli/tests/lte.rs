@@ -211,3 +211,36 @@ fn bad_inputs_are_named_errors_not_panics() {
     let err = stderr_fail(&stop(&["--input", missing.to_str().expect("utf8")]));
     assert!(err.contains("no/such/model.toml"), "{err}");
 }
+
+#[test]
+fn rotation_diagram_recovers_the_lte_model() {
+    // thin CO lines from `stop lte` (JSON, full precision), T_bg = 0: the diagram must
+    // give back T_ex and N to the (1 − e^{−τ})/τ bias (τ0 < 1e-4 here)
+    let out = stop(&["--species", "co", "--column-cm2", "1e12", "--tex-k", "25", "--fwhm-kms", "1", "--tbg-k", "0", "--fmin-ghz", "100", "--fmax-ghz", "600", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).expect("json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table = dir.path().join("lines.tsv");
+    let mut text = String::from("freq_GHz\te_up_K\tg_up\ta_ul_s\tw_K_kms\tw_err_K_kms\n");
+    for r in rows.as_array().expect("rows") {
+        let w = r["w_k_km_s"].as_f64().expect("w");
+        let f = |k: &str| r[k].as_f64().expect(k);
+        text.push_str(&format!("{}\t{}\t{}\t{}\t{w}\t{}\n", f("freq_hz") * 1e-9, f("eup_k"), f("g_up"), f("a_ul_s"), 0.05 * w));
+    }
+    std::fs::write(&table, text).expect("write");
+    let plot = dir.path().join("rd.svg");
+    let out = Command::new(env!("CARGO_BIN_EXE_stop"))
+        .args(["rotdiag", table.to_str().expect("utf8"), "--species", "co", "--json", "--plot", plot.to_str().expect("utf8")])
+        .output()
+        .expect("run stop");
+    let fit: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).expect("json");
+    assert_eq!(fit["n_lines"], 5);
+    assert!((fit["trot_k"].as_f64().expect("T") / 25.0 - 1.0).abs() < 1e-4, "{fit}");
+    assert!((fit["column_cm2"].as_f64().expect("N") / 1e12 - 1.0).abs() < 1e-4, "{fit}");
+    assert!(fit["trot_err_k"].as_f64().expect("err") > 0.0);
+    assert!(std::fs::read_to_string(&plot).expect("plot").contains("rotation diagram"));
+    // a table without the needed columns is named
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "freq_GHz\tw\n115.27\t1.0\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_stop")).args(["rotdiag", bad.to_str().expect("utf8"), "--species", "co"]).output().expect("run");
+    assert!(stderr_fail(&out).contains("no numeric column `e_up_K`"));
+}

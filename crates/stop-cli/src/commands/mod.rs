@@ -3,5 +3,6 @@
 pub mod lte;
 pub mod lvg;
 pub mod molecule;
+pub mod rotdiag;
 pub mod serve;
 pub mod worker;
