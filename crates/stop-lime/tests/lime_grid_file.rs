@@ -1,8 +1,12 @@
 //! LIME's own grid (model A, seed 1): read it and re-triangulate its points.
 
+use flate2::read::GzDecoder;
+use proptest::prelude::*;
+use std::io::Read;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use stop_lime::grid::delaunay::Delaunay;
-use stop_lime::grid::lime_grid_file::read_lime_grid;
+use stop_lime::grid::lime_grid_file::{parse_lime_grid, read_lime_grid};
 
 /// The reference must exist: a missing file fails the test loudly.
 fn reference() -> PathBuf {
@@ -38,4 +42,42 @@ fn our_triangulation_of_lime_points_reproduces_its_neighbours() {
     let ours = Delaunay::new(&grid.positions_m).expect("LIME's points triangulate").vertex_neighbours();
     let differing: Vec<usize> = (0..4000).filter(|&i| ours.of(i) != grid.neighbours.of(i)).collect();
     assert!(differing.is_empty(), "{} points differ, first {:?}", differing.len(), &differing[..differing.len().min(5)]);
+}
+
+/// The decompressed reference file, read once for all property cases.
+fn reference_bytes() -> &'static [u8] {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| {
+        let mut out = Vec::new();
+        let file = std::fs::File::open(reference()).expect("readable reference");
+        GzDecoder::new(file).read_to_end(&mut out).expect("gzip");
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Corrupted headers, data and truncations give an error or a grid, never a panic.
+    #[test]
+    fn corrupted_grid_files_never_panic(
+        edits in proptest::collection::vec((0usize..40_000, any::<u8>()), 1..20),
+        anywhere in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..20),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut bytes = reference_bytes().to_vec();
+        // Most edits hit the headers (the first HDUs' cards lie in the first ~40 kB).
+        for (pos, b) in edits {
+            bytes[pos] = b;
+        }
+        for (pos, b) in anywhere {
+            let i = pos.index(bytes.len());
+            bytes[i] = b;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
+        let _ = parse_lime_grid("corrupted.fits".as_ref(), &bytes);
+    }
 }

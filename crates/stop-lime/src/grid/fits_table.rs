@@ -38,19 +38,21 @@ impl<'a> FitsFile<'a> {
                 let block = bytes.get(pos..pos + BLOCK).ok_or(LimeError::FitsTruncated { path: path.to_path_buf(), offset: pos })?;
                 pos += BLOCK;
                 for card in block.chunks_exact(CARD) {
-                    let text = String::from_utf8_lossy(card);
-                    let keyword = text[..8].trim_end();
+                    let keyword = String::from_utf8_lossy(&card[..8]).trim_end().to_string();
                     if keyword == "END" {
                         ended = true;
                         break;
                     }
-                    if &text[8..10] == "= " {
-                        cards.insert(keyword.to_string(), card_value(&text[10..]));
+                    if &card[8..10] == b"= " {
+                        cards.insert(keyword, card_value(&String::from_utf8_lossy(&card[10..])));
                     }
                 }
             }
             let hdu_len = data_len(&cards, path)?;
-            let data = bytes.get(pos..pos + hdu_len).ok_or(LimeError::FitsTruncated { path: path.to_path_buf(), offset: pos })?;
+            let data = pos
+                .checked_add(hdu_len)
+                .and_then(|end| bytes.get(pos..end))
+                .ok_or(LimeError::FitsTruncated { path: path.to_path_buf(), offset: pos })?;
             pos += hdu_len.div_ceil(BLOCK) * BLOCK;
             hdus.push(Hdu { cards, data });
         }
@@ -104,18 +106,39 @@ fn number(cards: &HashMap<String, String>, path: &Path, keyword: &str) -> Result
     })
 }
 
+/// A size keyword: a non-negative integer below 2^48 (far beyond any real table).
+fn size(cards: &HashMap<String, String>, path: &Path, keyword: &str) -> Result<usize, LimeError> {
+    let value = number(cards, path, keyword)?;
+    if value >= 0.0 && value.fract() == 0.0 && value < 2f64.powi(48) {
+        Ok(value as usize)
+    } else {
+        Err(LimeError::FitsKeyword {
+            path: path.to_path_buf(),
+            keyword: keyword.to_string(),
+            found: value.to_string(),
+            expected: "a non-negative integer size",
+        })
+    }
+}
+
 /// Data bytes: |BITPIX|/8 × NAXIS1 × … × NAXISn + PCOUNT (GCOUNT = 1).
 fn data_len(cards: &HashMap<String, String>, path: &Path) -> Result<usize, LimeError> {
-    let naxis = number(cards, path, "NAXIS")? as usize;
+    let naxis = size(cards, path, "NAXIS")?;
     if naxis == 0 {
         return Ok(0);
     }
+    let too_big = || LimeError::FitsKeyword {
+        path: path.to_path_buf(),
+        keyword: "NAXISn".to_string(),
+        found: "a product beyond 2^64 bytes".to_string(),
+        expected: "a data size that fits in memory",
+    };
     let mut len = (number(cards, path, "BITPIX")?.abs() as usize) / 8;
-    for k in 1..=naxis {
-        len *= number(cards, path, &format!("NAXIS{k}"))? as usize;
+    for k in 1..=naxis.min(999) {
+        len = len.checked_mul(size(cards, path, &format!("NAXIS{k}"))?).ok_or_else(too_big)?;
     }
-    let pcount = if cards.contains_key("PCOUNT") { number(cards, path, "PCOUNT")? as usize } else { 0 };
-    Ok(len + pcount)
+    let pcount = if cards.contains_key("PCOUNT") { size(cards, path, "PCOUNT")? } else { 0 };
+    len.checked_add(pcount).ok_or_else(too_big)
 }
 
 impl Hdu<'_> {
@@ -145,15 +168,16 @@ pub(crate) struct BinTable<'h, 'a> {
 
 impl<'h, 'a> BinTable<'h, 'a> {
     fn new(path: &'h Path, extname: &str, hdu: &'h Hdu<'a>) -> Result<Self, LimeError> {
-        let row_len = hdu.number(path, "NAXIS1")? as usize;
-        let n_rows = hdu.number(path, "NAXIS2")? as usize;
-        let n_fields = hdu.number(path, "TFIELDS")? as usize;
+        let row_len = size(&hdu.cards, path, "NAXIS1")?;
+        let n_rows = size(&hdu.cards, path, "NAXIS2")?;
+        // The standard allows at most 999 fields.
+        let n_fields = size(&hdu.cards, path, "TFIELDS")?.min(999);
         let mut columns = HashMap::new();
-        let mut offset = 0;
+        let mut offset: usize = 0;
         for n in 1..=n_fields {
             let form = hdu.cards.get(&format!("TFORM{n}")).cloned().unwrap_or_default();
             let digits: String = form.chars().take_while(char::is_ascii_digit).collect();
-            let repeat: usize = if digits.is_empty() { 1 } else { digits.parse().unwrap_or(1) };
+            let repeat: usize = if digits.is_empty() { 1 } else { digits.parse().unwrap_or(usize::MAX) };
             let kind = form.as_bytes().get(digits.len()).copied().unwrap_or(b'?');
             let width = match kind {
                 b'L' | b'B' | b'A' => 1,
@@ -162,7 +186,7 @@ impl<'h, 'a> BinTable<'h, 'a> {
                 b'K' | b'D' | b'C' | b'P' => 8,
                 b'M' | b'Q' => 16,
                 b'X' => {
-                    offset += repeat.div_ceil(8);
+                    offset = offset.saturating_add(repeat.div_ceil(8));
                     continue;
                 }
                 _ => {
@@ -175,13 +199,22 @@ impl<'h, 'a> BinTable<'h, 'a> {
                 }
             };
             let opt = |k: &str, default: f64| if hdu.cards.contains_key(k) { hdu.number(path, k) } else { Ok(default) };
+            let end = repeat.checked_mul(width).and_then(|w| offset.checked_add(w));
+            let Some(end) = end.filter(|&end| end <= row_len) else {
+                return Err(LimeError::FitsKeyword {
+                    path: path.to_path_buf(),
+                    keyword: format!("TFORM{n}"),
+                    found: form,
+                    expected: "a column inside the row width NAXIS1",
+                });
+            };
             let column = Column { offset, kind, scale: opt(&format!("TSCAL{n}"), 1.0)?, zero: opt(&format!("TZERO{n}"), 0.0)? };
             if let Some(name) = hdu.cards.get(&format!("TTYPE{n}")) {
                 columns.insert(name.clone(), column);
             }
-            offset += repeat * width;
+            offset = end;
         }
-        if row_len * n_rows > hdu.data.len() {
+        if row_len.checked_mul(n_rows).is_none_or(|len| len > hdu.data.len()) {
             return Err(LimeError::FitsTruncated { path: path.to_path_buf(), offset: hdu.data.len() });
         }
         Ok(BinTable { path, extname: extname.to_string(), hdu, row_len, n_rows, columns })

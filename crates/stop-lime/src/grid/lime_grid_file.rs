@@ -44,7 +44,21 @@ pub fn read_lime_grid(path: &Path) -> Result<LimeGridFile, LimeError> {
     } else {
         raw
     };
-    let fits = FitsFile::parse(path, &bytes)?;
+    parse_lime_grid(path, &bytes)
+}
+
+/// Parses the bytes of an uncompressed LIME grid FITS file; `path` only labels errors.
+///
+/// ```
+/// use stop_lime::grid::lime_grid_file::parse_lime_grid;
+/// let err = parse_lime_grid("x.fits".as_ref(), b"SIMPLE  =").err();
+/// assert!(matches!(err, Some(stop_lime::LimeError::FitsTruncated { offset: 0, .. })));
+/// ```
+///
+/// # Errors
+/// As [`read_lime_grid`], without the I/O errors.
+pub fn parse_lime_grid(path: &Path, bytes: &[u8]) -> Result<LimeGridFile, LimeError> {
+    let fits = FitsFile::parse(path, bytes)?;
     let primary = fits.primary()?;
     let radius_m = primary.number(path, "RADIUS")?;
     let min_scale_m = primary.number(path, "MINSCALE")?;

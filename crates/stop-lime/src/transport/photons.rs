@@ -1,0 +1,146 @@
+//! The photons of one grid point: random directions and frequencies, each followed along a
+//! straight path through the Voronoi cells to the boundary, accumulating the intensity that
+//! arrives at the point from outside its own cell (Brinch & Hogerheijde 2010 §2.2;
+//! `lime-algorithm.md` §3.2).
+
+use crate::solve::setup::SolverSetup;
+use crate::transport::formal::{MASER_TAU_LIMIT, escape_factor};
+use crate::transport::profile::mean_gaussian;
+use crate::transport::walk::exit_step;
+use rand::RngExt;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Photon velocities are drawn uniformly within this many Doppler widths b of the local line
+/// centre and weighted by the local profile (LIME's ±2.15 b, `lime-algorithm.md` §3.2 step 2;
+/// the profile beyond holds erfc(2.15) = 0.24 % of the line).
+pub const VELOCITY_SPAN_B: f64 = 2.15;
+
+/// A path stops once every line has this optical depth behind it: the rest adds less than
+/// e^−40 ≈ 4e-18 of the source function.
+pub const OPAQUE_TAU: f64 = 40.0;
+
+/// Steps after which a path is abandoned (a degenerate walk); never reached on valid meshes.
+pub const MAX_STEPS: usize = 1_000_000;
+
+/// What a point's photons bring, per photon: the profile weight, the optical-path factor of
+/// the point's own cell and, per line, the intensity arriving from outside the cell.
+#[derive(Debug, Clone, Default)]
+pub struct PointRadiation {
+    /// Local profile weight φ_k = exp(−x_k²) of each photon.
+    pub weight: Vec<f64>,
+    /// Length of photon k's path inside the point's own cell, m.
+    pub local_length_m: Vec<f64>,
+    /// Mean line profile `Φ_k` over that path.
+    pub local_profile: Vec<f64>,
+    /// Incoming intensity per photon and line, `[photon * n_lines + line]`, occupation units.
+    pub incoming: Vec<f64>,
+    /// Paths that ended without reaching a sink (degenerate walks).
+    pub lost_paths: usize,
+}
+
+/// Per-thread work space of [`trace_point`].
+#[derive(Debug, Clone, Default)]
+pub struct TraceScratch {
+    tau: Vec<f64>,
+}
+
+/// Sends `n_photons` photons from interior point `i` with the populations `pops`
+/// (`[point * n_levels + level]`), drawing directions and velocities from `rng`.
+pub fn trace_point(
+    setup: &SolverSetup<'_>,
+    pops: &[f64],
+    i: usize,
+    n_photons: usize,
+    rng: &mut Xoshiro256PlusPlus,
+    out: &mut PointRadiation,
+    scratch: &mut TraceScratch,
+) {
+    let n_lines = setup.n_lines();
+    let n_levels = setup.n_levels;
+    let mesh = &setup.mesh;
+    out.weight.clear();
+    out.local_length_m.clear();
+    out.local_profile.clear();
+    out.incoming.clear();
+    out.incoming.resize(n_photons * n_lines, 0.0);
+    out.lost_paths = 0;
+    scratch.tau.clear();
+    scratch.tau.resize(n_lines, 0.0);
+    let b_i = setup.doppler_b_m_s[i];
+    let v_i = setup.velocity_m_s[i];
+    for k in 0..n_photons {
+        let dir = isotropic(rng);
+        // stratified in velocity: photon k lies in the k-th of n_photons equal bins
+        let u = (k as f64 + rng.random::<f64>()) / n_photons as f64;
+        let v_centre = dot(dir, v_i);
+        let v_photon = 2.0 * VELOCITY_SPAN_B * (u - 0.5) * b_i + v_centre;
+        let x_local = (v_photon - v_centre) / b_i;
+        out.weight.push((-x_local * x_local).exp());
+        let intensity = &mut out.incoming[k * n_lines..(k + 1) * n_lines];
+        let tau = &mut scratch.tau;
+        tau.fill(0.0);
+        let (mut cell, mut x, mut v_start) = (i, mesh.positions_m[i], v_centre);
+        let (mut local_length_m, mut local_profile) = (0.0, 0.0);
+        let mut reached_boundary = false;
+        for _ in 0..MAX_STEPS {
+            let Some(step) = exit_step(mesh, cell, x, dir) else {
+                break;
+            };
+            let next_is_sink = mesh.is_sink[step.next];
+            // projected velocity on the face: mean of the two points (exact for a linear field)
+            let v_end = if next_is_sink { dot(dir, setup.velocity_m_s[cell]) } else { 0.5 * (dot(dir, setup.velocity_m_s[cell]) + dot(dir, setup.velocity_m_s[step.next])) };
+            let b = setup.doppler_b_m_s[cell];
+            let profile = mean_gaussian((v_photon - v_start) / b, (v_photon - v_end) / b);
+            if cell == i {
+                (local_length_m, local_profile) = (step.length_m, profile);
+            } else {
+                let path_m = profile * step.length_m;
+                let p = &pops[cell * n_levels..(cell + 1) * n_levels];
+                let base = cell * n_lines;
+                let mut min_tau = f64::INFINITY;
+                for (l, line) in setup.lines.iter().enumerate() {
+                    let kappa0 = setup.kappa0_m[base + l];
+                    let dust_alpha = setup.dust_alpha_m[base + l];
+                    // α and j of B&H 2010 eqs. 3–4 in occupation units (see SolverSetup::kappa0_m)
+                    let alpha_line = kappa0 * (p[line.lo] * line.weight_ratio - p[line.up]);
+                    let emission = kappa0 * p[line.up] * path_m + dust_alpha * setup.dust_source[base + l] * step.length_m;
+                    let dtau = (alpha_line * path_m + dust_alpha * step.length_m).max(MASER_TAU_LIMIT);
+                    intensity[l] += (-tau[l].max(MASER_TAU_LIMIT)).exp() * emission * escape_factor(dtau);
+                    tau[l] += dtau;
+                    min_tau = min_tau.min(tau[l]);
+                }
+                if min_tau > OPAQUE_TAU {
+                    reached_boundary = true;
+                    break;
+                }
+            }
+            for (xk, dk) in x.iter_mut().zip(dir) {
+                *xk += step.length_m * dk;
+            }
+            v_start = v_end;
+            cell = step.next;
+            if next_is_sink {
+                for (l, line) in setup.lines.iter().enumerate() {
+                    intensity[l] += (-tau[l].max(MASER_TAU_LIMIT)).exp() * line.background;
+                }
+                reached_boundary = true;
+                break;
+            }
+        }
+        out.lost_paths += usize::from(!reached_boundary);
+        out.local_length_m.push(local_length_m);
+        out.local_profile.push(local_profile);
+    }
+}
+
+/// A direction uniform on the unit sphere (uniform azimuth and uniform cos θ).
+fn isotropic(rng: &mut Xoshiro256PlusPlus) -> [f64; 3] {
+    let cos_theta = 2.0 * rng.random::<f64>() - 1.0;
+    let phi = std::f64::consts::TAU * rng.random::<f64>();
+    let sin_theta = (1.0 - cos_theta * cos_theta).max(0.0).sqrt();
+    [sin_theta * phi.cos(), sin_theta * phi.sin(), cos_theta]
+}
+
+fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
