@@ -4,6 +4,8 @@
 mod columns;
 mod fits;
 mod text;
+
+pub(crate) use text::parse_delimited;
 mod units;
 mod write;
 

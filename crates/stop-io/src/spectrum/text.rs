@@ -1,6 +1,7 @@
-//! Observed spectra as delimited text: CSV, TSV, `;`- or whitespace-separated columns, `#`
+//! Delimited text as users write it: CSV, TSV, `;`- or whitespace-separated columns, `#`
 //! comment lines, an optional header line of column names (a unit may sit in the name:
-//! `freq (GHz)`, `velocity_km_s`).
+//! `freq (GHz)`, `velocity_km_s`). Columns are numbers (`f64`) when at least half of their
+//! cells are; others are text.
 
 use std::path::Path;
 
@@ -74,7 +75,7 @@ pub(crate) fn parse_delimited(path: &Path, text: &str) -> Result<Table, IoError>
     } else {
         std::iter::once((first_line, first)).chain(lines).collect()
     };
-    let mut rows = Vec::with_capacity(data_lines.len());
+    let mut cells: Vec<(usize, Vec<&str>)> = Vec::with_capacity(data_lines.len());
     for (line, content) in data_lines {
         let fields = delimiter.split(content);
         if fields.len() != names.len() {
@@ -85,13 +86,35 @@ pub(crate) fn parse_delimited(path: &Path, text: &str) -> Result<Table, IoError>
                 found: fields.len(),
             });
         }
+        cells.push((line, fields));
+    }
+    if cells.is_empty() {
+        return Err(IoError::Missing {
+            path: path.to_path_buf(),
+            what: "data rows",
+        });
+    }
+    // A column is numeric when at least half of its cells are numbers; the others are then
+    // typos worth an error that names them, not a reason to read the column as text.
+    let numeric: Vec<bool> = (0..names.len())
+        .map(|j| {
+            let ok = cells.iter().filter(|(_, f)| f[j].parse::<f64>().is_ok()).count();
+            2 * ok >= cells.len()
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(cells.len());
+    for (line, fields) in &cells {
         let row = fields
             .iter()
             .zip(&names)
-            .map(|(field, name)| {
+            .zip(&numeric)
+            .map(|((field, name), &is_numeric)| {
+                if !is_numeric {
+                    return Ok(Value::Str((*field).to_owned()));
+                }
                 field.parse::<f64>().map(Value::F64).map_err(|_| IoError::NotANumber {
                     path: path.to_path_buf(),
-                    line,
+                    line: *line,
                     column: name.clone(),
                     value: (*field).to_owned(),
                     expected: DataType::F64,
@@ -100,13 +123,17 @@ pub(crate) fn parse_delimited(path: &Path, text: &str) -> Result<Table, IoError>
             .collect::<Result<Vec<_>, _>>()?;
         rows.push(row);
     }
-    if rows.is_empty() {
-        return Err(IoError::Missing {
-            path: path.to_path_buf(),
-            what: "data rows",
-        });
-    }
-    let columns = names.iter().map(|name| Column::f64(name)).collect();
+    let columns = names
+        .iter()
+        .zip(&numeric)
+        .map(|(name, &is_numeric)| {
+            if is_numeric {
+                Column::f64(name)
+            } else {
+                Column { width_bytes: None, ..Column::string(name, 0) }
+            }
+        })
+        .collect();
     Ok(Table {
         schema: Schema::from_reader(path, columns)?,
         rows,
@@ -129,6 +156,12 @@ mod tests {
     fn whitespace_without_header() {
         let table = parse_delimited(Path::new("s.dat"), "1 2\n3   4\n").expect("parses");
         assert_eq!(table.column_f64("col2"), Some(vec![2.0, 4.0]));
+    }
+
+    #[test]
+    fn mostly_text_columns_stay_text() {
+        let table = parse_delimited(Path::new("s.csv"), "label,x\nCO,1\nHCN,2\n").expect("parses");
+        assert_eq!(table.rows[1], vec![Value::Str("HCN".into()), Value::F64(2.0)]);
     }
 
     #[test]

@@ -107,6 +107,8 @@ pub fn create_table_writer(
 ///
 /// FITS: the first binary-table HDU. VOTable: the first TABLE. TSV: this crate's layout
 /// (see [`TsvWriter`]); a plain TSV with only a name line is read with types guessed per column.
+/// Other text (CSV, `;`- or space-separated, header optional) is read like the spectrum
+/// reader does: numeric columns as `f64`, the rest as strings.
 pub fn read_table(path: impl AsRef<Path>) -> Result<Table, IoError> {
     let path = path.as_ref();
     let bytes = crate::detect::read_maybe_gzip(path)?;
@@ -118,9 +120,20 @@ pub fn read_table(path: impl AsRef<Path>) -> Result<Table, IoError> {
         }
         crate::detect::Sniffed::Text => {
             let text = crate::detect::utf8(&bytes);
-            parse_tsv_table(path, &text)
+            if is_tab_separated(&text) {
+                parse_tsv_table(path, &text)
+            } else {
+                crate::spectrum::parse_delimited(path, &text)
+            }
         }
     }
+}
+
+/// Whether text is this crate's TSV layout or at least tab-separated (judged by its `# type`
+/// line or its first line that is neither a comment nor blank).
+pub(crate) fn is_tab_separated(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("# type\t"))
+        || text.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).is_some_and(|l| l.contains('\t'))
 }
 
 /// Checks one row against the schema; shared by the three writers.
