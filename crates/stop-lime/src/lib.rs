@@ -2,7 +2,5 @@
 
 pub mod error;
 pub mod grid;
-pub mod solve;
-pub mod transport;
 
 pub use error::LimeError;
