@@ -1,7 +1,8 @@
-//! Cost of one field evaluation (all fields at one position) for LIME model A written four
-//! ways: expressions in the model file (velocity as three Cartesian components, or as one
-//! radial speed as in `validation/models/lime_modelA.toml`), the `power_law_envelope`
-//! built-in, and hand-written Rust.
+//! Cost of one field evaluation (all fields at one position) for LIME model A written five
+//! ways: expressions in the model file (velocity as three Cartesian components, as three
+//! components sharing a `[derived]` speed, or as one radial speed as in
+//! `validation/models/lime_modelA.toml`), the `power_law_envelope` built-in, and hand-written
+//! Rust.
 //! Prints nanoseconds per evaluation; run with `cargo bench -p stop-model --bench field_eval`.
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
@@ -127,6 +128,19 @@ fn main() {
             return;
         }
     };
+    let derived_text = cartesian_text
+        .replacen("[fields]", "[derived]\nspeed = \"-sqrt(2 * grav_si * msun_kg / max(r, v_floor)) / max(r, v_floor)\"\n\n[fields]", 1)
+        .lines()
+        .map(|l| if l.starts_with("velocity_m_s") { "velocity_m_s = [\"speed * x\", \"speed * y\", \"speed * z\"]" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let derived = match ModelFile::from_toml_str(&derived_text, "modelA-derived", &dir) {
+        Ok(f) => f,
+        Err(e) => {
+            println!("cannot build the derived variant: {e}");
+            return;
+        }
+    };
     let native = NativeModelA {
         t_r_m: [2.0e13, 5.0e13, 8.0e13, 1.1e14, 1.4e14, 1.7e14, 2.0e14, 2.3e14, 2.6e14, 2.9e14],
         t_k: [44.777, 31.037, 25.718, 22.642, 20.560, 19.023, 17.826, 16.857, 16.050, 15.364],
@@ -134,6 +148,7 @@ fn main() {
     let points = positions();
     println!("model A, {N_EVALS} evaluations per run, best of {N_RUNS} runs, one thread");
     time("model file: 4 expressions (v_x, v_y, v_z) + T table", &cartesian.model, &points);
+    time("model file: derived speed, speed * x, … + T table", &derived.model, &points);
     time("model file: 2 expressions (radial v) + T table", &file.model, &points);
     time("model file: power_law_envelope + T table", &builtin.model, &points);
     time("hand-written Rust (LIME's model.c)", &native, &points);

@@ -11,7 +11,7 @@ mod table;
 
 pub use builtin::Builtin;
 pub use error::{ExprError, ExprErrorKind, ModelError, TableProblem};
-pub use expr::{Expression, builtin_constants, constant_value};
+pub use expr::{Expression, MAX_DERIVED, builtin_constants, constant_value};
 pub use field::{Interpolation, Outside, PointCloud, RadialProfile, ScalarField, VectorField};
 pub use file::ModelFile;
 pub use model::{FileModel, MoleculeAmount, Source};

@@ -1,6 +1,7 @@
 //! [`FileModel`]: the [`PhysicalModel`] a model file describes.
 
 use crate::builtin::{Builtin, BuiltinSample};
+use crate::expr::{Expression, MAX_DERIVED};
 use crate::field::{ScalarField, VectorField};
 use crate::physical::{Bounds, LineWidth, N_PARTNERS, PhysicalModel, PointFields, Position};
 use stop_molecule::PartnerKind;
@@ -34,6 +35,8 @@ pub struct FileModel {
     pub densities: Vec<(PartnerKind, Source<ScalarField>)>,
     /// The built-in model, if any.
     pub builtin: Option<Builtin>,
+    /// `[derived]` quantities, in evaluation order (at most [`MAX_DERIVED`]).
+    pub derived: Vec<Expression>,
     /// Gas kinetic temperature, K.
     pub tkin_k: Source<ScalarField>,
     /// Dust temperature, K; `None` means equal to the gas temperature.
@@ -54,10 +57,22 @@ pub struct FileModel {
     pub grid_density: Option<ScalarField>,
 }
 
-fn scalar(source: &Source<ScalarField>, p: &Position, builtin: f64) -> f64 {
+fn scalar(source: &Source<ScalarField>, p: &Position, derived: &[f64], builtin: f64) -> f64 {
     match source {
-        Source::Field(f) => f.at(p),
+        Source::Field(f) => f.at_with(p, derived),
         Source::Builtin => builtin,
+    }
+}
+
+impl FileModel {
+    /// The `[derived]` quantities at a position, in definition order (each may use the earlier
+    /// ones), in a stack array: entries past `derived.len()` are unused.
+    fn derived_at(&self, p: &Position) -> [f64; MAX_DERIVED] {
+        let mut values = [0.0; MAX_DERIVED];
+        for (i, e) in self.derived.iter().enumerate().take(MAX_DERIVED) {
+            values[i] = e.eval_with(p, &values[..i]);
+        }
+        values
     }
 }
 
@@ -68,24 +83,26 @@ impl PhysicalModel for FileModel {
 
     fn fields(&self, p: &Position) -> PointFields {
         let b = self.builtin.as_ref().map_or(BuiltinSample::ZERO, |b| b.sample(p));
+        let all_derived = self.derived_at(p);
+        let d = &all_derived[..self.derived.len().min(MAX_DERIVED)];
         let mut out = PointFields::ZERO;
         for (partner, source) in &self.densities {
-            out.density_m3[partner.index()] = scalar(source, p, b.n_h2_m3);
+            out.density_m3[partner.index()] = scalar(source, p, d, b.n_h2_m3);
         }
-        out.tkin_k = scalar(&self.tkin_k, p, b.tkin_k);
-        out.tdust_k = self.tdust_k.as_ref().map_or(out.tkin_k, |f| f.at(p));
+        out.tkin_k = scalar(&self.tkin_k, p, d, b.tkin_k);
+        out.tdust_k = self.tdust_k.as_ref().map_or(out.tkin_k, |f| f.at_with(p, d));
         out.molecule_density_m3 = match &self.molecule {
-            MoleculeAmount::Density(f) => f.at(p),
+            MoleculeAmount::Density(f) => f.at_with(p, d),
             MoleculeAmount::Abundance(source) => {
                 let weighted: f64 = out.density_m3.iter().zip(&self.molecule_weights).map(|(n, w)| n * w).sum();
-                scalar(source, p, b.abundance) * weighted
+                scalar(source, p, d, b.abundance) * weighted
             }
         };
         out.velocity_m_s = match &self.velocity_m_s {
-            Source::Field(v) => v.at(p),
+            Source::Field(v) => v.at_with(p, d),
             Source::Builtin => b.velocity_m_s,
         };
-        out.doppler_b_m_s = scalar(&self.doppler_b_m_s, p, b.doppler_b_m_s);
+        out.doppler_b_m_s = scalar(&self.doppler_b_m_s, p, d, b.doppler_b_m_s);
         out
     }
 
@@ -99,7 +116,7 @@ impl PhysicalModel for FileModel {
 
     fn grid_density(&self, p: &Position) -> f64 {
         match &self.grid_density {
-            Some(f) => f.at(p),
+            Some(f) => f.at_with(p, &self.derived_at(p)[..self.derived.len().min(MAX_DERIVED)]),
             None => self.fields(p).total_density_m3().powf(crate::physical::DENSITY_POWER),
         }
     }

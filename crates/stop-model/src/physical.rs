@@ -37,17 +37,6 @@ impl Position {
         let rcyl_m = x_m.hypot(y_m);
         Self { x_m, y_m, z_m, r_m: rcyl_m.hypot(z_m), rcyl_m }
     }
-
-    pub(crate) fn coordinate(&self, coord: crate::expr::Coord) -> f64 {
-        use crate::expr::Coord;
-        match coord {
-            Coord::X => self.x_m,
-            Coord::Y => self.y_m,
-            Coord::Z => self.z_m,
-            Coord::R => self.r_m,
-            Coord::Rcyl => self.rcyl_m,
-        }
-    }
 }
 
 /// How the solver turns [`PointFields::doppler_b_m_s`] into the line width.

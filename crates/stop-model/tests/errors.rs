@@ -196,3 +196,24 @@ fn very_long_chains_are_refused_not_overflowed() {
     let ok = vec!["r"; 900].join(" + ");
     assert!(Expression::compile(&ok, &BTreeMap::new()).is_ok_and(|e| e.eval(&stop_model::Position::new(2.0, 0.0, 0.0)) == 1800.0));
 }
+
+#[test]
+fn derived_quantities_resolve_in_any_order_and_cycles_are_located() {
+    use stop_model::{PhysicalModel, Position};
+    let derived = "[derived]\nspeed = \"-sqrt(2 * grav_si * msun_kg / rr)\"\nrr = \"max(r, r0)\"\n[fields]";
+    let velocity = "velocity_m_s = [\"speed * x / rr\", \"speed * y / rr\", \"speed * z / rr\"]";
+    let text = BASE.replacen("[fields]", derived, 1).replacen("velocity_m_s = [0.0, 0.0, 0.0]", velocity, 1);
+    let model = load(&text).map(|f| f.model);
+    let p = Position::new(3.0e13, 4.0e13, 0.0);
+    let v = model.as_ref().map(|m| m.fields(&p).velocity_m_s).unwrap_or_default();
+    let speed = -(2.0 * 6.674_30e-11 * 1.988_409_870_698_051e30 / 5.0e13_f64).sqrt();
+    assert!((v[0] / (speed * 0.6) - 1.0).abs() < 1e-12 && (v[1] / (speed * 0.8) - 1.0).abs() < 1e-12, "{v:?}");
+
+    let cycle = BASE.replacen("[fields]", "[derived]\na = \"b * 2\"\nb = \"x + a\"\n[fields]", 1);
+    let err = load(&cycle).err();
+    assert!(matches!(err, Some(ModelError::Expression { ref key, ref error, .. }) if key == "derived.a" && error.column == 1), "{err:?}");
+    let clash = BASE.replacen("[fields]", "[derived]\nr0 = \"2 * r\"\n[fields]", 1);
+    assert!(matches!(load(&clash).err(), Some(ModelError::BadValue { ref key, .. }) if key == "derived.r0"));
+    let number = BASE.replacen("[fields]", "[derived]\nq = 2.0\n[fields]", 1);
+    assert!(matches!(load(&number).err(), Some(ModelError::WrongType { ref key, .. }) if key == "derived.q"));
+}

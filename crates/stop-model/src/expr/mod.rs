@@ -56,6 +56,9 @@ impl MatchLiteral for Literal {
 
 type Engine = FlatEx<f64, FloatOpsFactory<f64>, Literal>;
 
+/// Most `[derived]` quantities a model may define (they live in a stack array per position).
+pub const MAX_DERIVED: usize = 16;
+
 /// Constants every expression may use (SI), from `stop_physics::constants`. Parameters of
 /// the same name in a model file take precedence.
 ///
@@ -95,7 +98,7 @@ pub fn builtin_constants() -> BTreeMap<String, f64> {
 /// A located [`ExprError`] when the text does not parse, uses a coordinate or an unknown name,
 /// or evaluates to NaN or infinity.
 pub fn constant_value(text: &str, names: &BTreeMap<String, f64>) -> Result<f64, ExprError> {
-    let tree = tree(text, names, false)?;
+    let tree = tree(text, names, &[], false)?;
     let value = eval_tree(&tree, &Position::new(0.0, 0.0, 0.0));
     if value.is_finite() {
         Ok(value)
@@ -104,9 +107,21 @@ pub fn constant_value(text: &str, names: &BTreeMap<String, f64>) -> Result<f64, 
     }
 }
 
-fn tree(text: &str, names: &BTreeMap<String, f64>, coordinates: bool) -> Result<Node, ExprError> {
+fn tree(text: &str, names: &BTreeMap<String, f64>, derived: &[String], coordinates: bool) -> Result<Node, ExprError> {
     let tokens = lex::tokenize(text)?;
-    parse::parse(&tokens, &Names { values: names, coordinates }, text.chars().count() + 1)
+    parse::parse(&tokens, &Names { values: names, derived, coordinates }, text.chars().count() + 1)
+}
+
+/// The value of a per-position input.
+fn input(coord: Coord, p: &Position, derived: &[f64]) -> f64 {
+    match coord {
+        Coord::X => p.x_m,
+        Coord::Y => p.y_m,
+        Coord::Z => p.z_m,
+        Coord::R => p.r_m,
+        Coord::Rcyl => p.rcyl_m,
+        Coord::Derived(i) => derived.get(i).copied().unwrap_or(f64::NAN),
+    }
 }
 
 /// Direct tree evaluation, used for constants (folded trees of coordinates are handed to the
@@ -114,7 +129,7 @@ fn tree(text: &str, names: &BTreeMap<String, f64>, coordinates: bool) -> Result<
 fn eval_tree(node: &Node, p: &Position) -> f64 {
     match node {
         Node::Num(v) => *v,
-        Node::Coord(c) => p.coordinate(*c),
+        Node::Coord(c) => input(*c, p, &[]),
         Node::Neg(a) => -eval_tree(a, p),
         Node::Unary(f, a) => parse::apply_unary(f, eval_tree(a, p)),
         Node::Binary(f, a, b) => parse::apply_binary(f, eval_tree(a, p), eval_tree(b, p)),
@@ -131,7 +146,7 @@ fn emit(node: &Node, out: &mut String) {
                 out.push_str(&format!("{v:e}"));
             }
         }
-        Node::Coord(c) => out.push_str(c.name()),
+        Node::Coord(c) => out.push_str(&c.engine_name()),
         Node::Neg(a) => {
             out.push_str("(-(");
             emit(a, out);
@@ -189,9 +204,26 @@ impl Expression {
     ///
     /// # Errors
     /// A located [`ExprError`] for any lexical or syntax error, unknown name or function,
-    /// wrong number of arguments, or nesting deeper than 200 levels.
+    /// wrong number of arguments, more than 2000 tokens or nesting deeper than 200 levels.
     pub fn compile(text: &str, names: &BTreeMap<String, f64>) -> Result<Self, ExprError> {
-        let tree = tree(text, names, true)?;
+        Self::compile_with(text, names, &[])
+    }
+
+    /// Compile `text` that may also use derived quantities: `derived[i]` names the value passed
+    /// as `derived[i]` to [`Expression::eval_with`] (at most [`MAX_DERIVED`]).
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use stop_model::{Expression, Position};
+    /// let e = Expression::compile_with("2 * speed * x / r", &BTreeMap::new(), &["speed".to_string()])?;
+    /// assert_eq!(e.eval_with(&Position::new(3.0, 4.0, 0.0), &[10.0]), 12.0);
+    /// # Ok::<(), stop_model::ExprError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Expression::compile`].
+    pub fn compile_with(text: &str, names: &BTreeMap<String, f64>, derived: &[String]) -> Result<Self, ExprError> {
+        let tree = tree(text, names, derived, true)?;
         let kind = if let Node::Num(v) = tree {
             Compiled::Constant(v)
         } else {
@@ -202,14 +234,11 @@ impl Expression {
             let coordinates = engine
                 .var_names()
                 .iter()
-                .map(|n| match n.as_str() {
-                    "x" => Coord::X,
-                    "y" => Coord::Y,
-                    "z" => Coord::Z,
-                    "rcyl" => Coord::Rcyl,
-                    _ => Coord::R,
+                .map(|n| {
+                    Coord::from_engine_name(n)
+                        .ok_or_else(|| ExprError { column: 1, kind: ExprErrorKind::Engine(format!("unexpected variable `{n}`")) })
                 })
-                .collect();
+                .collect::<Result<_, _>>()?;
             Compiled::Engine { engine: Box::new(engine), coordinates }
         };
         Ok(Self { text: text.to_string(), kind })
@@ -224,12 +253,18 @@ impl Expression {
     /// The value at a position. Never panics: a domain error gives NaN, as `f64` does.
     #[must_use]
     pub fn eval(&self, position: &Position) -> f64 {
+        self.eval_with(position, &[])
+    }
+
+    /// The value at a position, given the derived quantities there (a missing one reads NaN).
+    #[must_use]
+    pub fn eval_with(&self, position: &Position, derived: &[f64]) -> f64 {
         match &self.kind {
             Compiled::Constant(v) => *v,
             Compiled::Engine { engine, coordinates } => {
-                let mut values = [0.0; 5];
+                let mut values = [0.0; 5 + MAX_DERIVED];
                 for (value, coord) in values.iter_mut().zip(coordinates) {
-                    *value = position.coordinate(*coord);
+                    *value = input(*coord, position, derived);
                 }
                 // The slice has exactly the engine's variable count, the only error `eval` has.
                 engine.eval(&values[..coordinates.len()]).unwrap_or(f64::NAN)
@@ -261,7 +296,7 @@ mod tests {
             "min(x, y) - -3",
         ] {
             let compiled = Expression::compile(text, &names).map(|e| e.eval(&pos));
-            let direct = tree(text, &names, true).map(|t| eval_tree(&t, &pos));
+            let direct = tree(text, &names, &[], true).map(|t| eval_tree(&t, &pos));
             assert_eq!(compiled, direct, "{text}");
         }
         assert_eq!(at("-x^2", p), -9.0e26);

@@ -6,7 +6,7 @@ use super::lex::{Spanned, Token};
 use crate::error::{ExprError, ExprErrorKind};
 use std::collections::BTreeMap;
 
-/// A coordinate an expression may use (metres).
+/// A per-position input of an expression: a coordinate (metres) or a derived quantity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Coord {
     X,
@@ -14,16 +14,28 @@ pub(crate) enum Coord {
     Z,
     R,
     Rcyl,
+    /// The i-th `[derived]` quantity, evaluated before the fields at each position.
+    Derived(usize),
 }
 
 impl Coord {
-    pub(crate) fn name(self) -> &'static str {
+    /// The variable name handed to the engine.
+    pub(crate) fn engine_name(self) -> String {
         match self {
-            Coord::X => "x",
-            Coord::Y => "y",
-            Coord::Z => "z",
-            Coord::R => "r",
-            Coord::Rcyl => "rcyl",
+            Coord::X => "x".into(),
+            Coord::Y => "y".into(),
+            Coord::Z => "z".into(),
+            Coord::R => "r".into(),
+            Coord::Rcyl => "rcyl".into(),
+            Coord::Derived(i) => format!("d{i}"),
+        }
+    }
+
+    /// Inverse of [`Coord::engine_name`].
+    pub(crate) fn from_engine_name(name: &str) -> Option<Self> {
+        match name.strip_prefix('d') {
+            Some(index) => index.parse().ok().map(Coord::Derived),
+            None => Self::from_name(name),
         }
     }
 
@@ -145,9 +157,11 @@ impl Node {
     }
 }
 
-/// Names in scope: parameters (and built-in constants), and whether coordinates are allowed.
+/// Names in scope: parameters (and built-in constants), derived quantities, and whether
+/// per-position inputs (coordinates, derived quantities) are allowed.
 pub(crate) struct Names<'a> {
     pub values: &'a BTreeMap<String, f64>,
+    pub derived: &'a [String],
     pub coordinates: bool,
 }
 
@@ -279,7 +293,8 @@ impl Parser<'_, '_> {
             self.pos += 1;
             return self.call(name, column);
         }
-        if let Some(coord) = Coord::from_name(&name) {
+        let derived = self.names.derived.iter().position(|d| *d == name).map(Coord::Derived);
+        if let Some(coord) = Coord::from_name(&name).or(derived) {
             return if self.names.coordinates {
                 Ok(Node::Coord(coord))
             } else {
@@ -330,7 +345,7 @@ mod tests {
 
     fn tree(text: &str) -> Result<Node, ExprError> {
         let values = BTreeMap::from([("a".to_string(), 2.0)]);
-        let names = Names { values: &values, coordinates: true };
+        let names = Names { values: &values, derived: &[], coordinates: true };
         parse(&tokenize(text)?, &names, text.chars().count() + 1)
     }
 

@@ -41,9 +41,15 @@ impl ScalarField {
     /// ```
     #[must_use]
     pub fn at(&self, position: &Position) -> f64 {
+        self.at_with(position, &[])
+    }
+
+    /// The value at a position, given the model's derived quantities there.
+    #[must_use]
+    pub fn at_with(&self, position: &Position, derived: &[f64]) -> f64 {
         match self {
             ScalarField::Constant(v) => *v,
-            ScalarField::Expression(e) => e.eval(position),
+            ScalarField::Expression(e) => e.eval_with(position, derived),
             ScalarField::Profile { profile, scale } => profile.at(position.r_m) * scale,
             ScalarField::Points { cloud, scale } => cloud.at(position) * scale,
         }
@@ -70,11 +76,17 @@ impl VectorField {
     /// ```
     #[must_use]
     pub fn at(&self, position: &Position) -> [f64; 3] {
+        self.at_with(position, &[])
+    }
+
+    /// The velocity at a position, given the model's derived quantities there, m/s.
+    #[must_use]
+    pub fn at_with(&self, position: &Position, derived: &[f64]) -> [f64; 3] {
         match self {
-            VectorField::Components(c) => [c[0].at(position), c[1].at(position), c[2].at(position)],
+            VectorField::Components(c) => c.each_ref().map(|f| f.at_with(position, derived)),
             VectorField::Radial(speed) => {
                 if position.r_m > 0.0 {
-                    let s = speed.at(position) / position.r_m;
+                    let s = speed.at_with(position, derived) / position.r_m;
                     [s * position.x_m, s * position.y_m, s * position.z_m]
                 } else {
                     [0.0; 3]

@@ -11,7 +11,7 @@ pub use settings::{DustParams, GridParams, InitialPopulations, MoleculeSource, S
 
 use crate::builtin::Builtin;
 use crate::error::{ExprErrorKind, ModelError};
-use crate::expr::{builtin_constants, constant_value};
+use crate::expr::{Expression, MAX_DERIVED, builtin_constants, constant_value};
 use crate::field::ScalarField;
 use crate::model::{FileModel, MoleculeAmount, Source};
 use crate::physical::{Bounds, LineWidth, N_PARTNERS};
@@ -89,7 +89,11 @@ impl ModelFile {
             Some(s) => SpecContext::read_tables(s, base_dir)?,
             None => BTreeMap::new(),
         };
-        let ctx = SpecContext { file, names, tables: &tables };
+        let (derived_names, derived) = match root.table("derived")? {
+            Some(s) => resolve_derived(s)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        let ctx = SpecContext { file, names, derived: &derived_names, tables: &tables };
         let builtin = match root.table("builtin")? {
             Some(mut s) => {
                 let b = Builtin::from_section(&mut s, base_dir)?;
@@ -113,7 +117,7 @@ impl ModelFile {
         let bounds = Bounds { inner_radius_m, outer_radius_m };
         let empty = |path: &str| Section::new(file, path.to_string(), toml::Table::new(), names);
         let fields = root.table("fields")?.unwrap_or_else(|| empty("fields"));
-        let model = read_fields(fields, &ctx, name, builtin, bounds)?;
+        let model = read_fields(fields, &ctx, name, builtin, derived, bounds)?;
         let molecule = MoleculeSource::from_section(root.table("molecule")?.ok_or_else(|| root.missing("molecule"))?, base_dir)?;
         let dust = root.table("dust")?.map(|s| DustParams::from_section(s, base_dir)).transpose()?;
         let grid = GridParams::from_section(root.table("grid")?.unwrap_or_else(|| empty("grid")), inner_radius_m, outer_radius_m)?;
@@ -142,12 +146,7 @@ fn resolve_parameters(mut s: Section<'_>) -> Result<BTreeMap<String, f64>, Model
     let mut values = s.names().clone();
     let mut pending = s.drain();
     for (name, _) in &pending {
-        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !["x", "y", "z", "r", "rcyl"].contains(&name.as_str());
-        if !valid {
-            return Err(s.bad_value(name, name, "a name of letters, digits and `_` that is not a coordinate (x, y, z, r, rcyl)"));
-        }
+        check_name(&s, name)?;
     }
     loop {
         let n_pending = pending.len();
@@ -181,8 +180,78 @@ fn resolve_parameters(mut s: Section<'_>) -> Result<BTreeMap<String, f64>, Model
     }
 }
 
+/// Check a user-chosen name: letters, digits and `_`, not a coordinate.
+fn check_name(s: &Section<'_>, name: &str) -> Result<(), ModelError> {
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !["x", "y", "z", "r", "rcyl"].contains(&name);
+    if valid {
+        Ok(())
+    } else {
+        Err(s.bad_value(name, name, "a name of letters, digits and `_` that is not a coordinate (x, y, z, r, rcyl)"))
+    }
+}
+
+/// Resolve `[derived]`: per-position quantities, expressions of the coordinates, parameters and
+/// other derived quantities, in any order; returned in an order where each uses only earlier
+/// ones.
+fn resolve_derived(mut s: Section<'_>) -> Result<(Vec<String>, Vec<Expression>), ModelError> {
+    let mut pending = s.drain();
+    if pending.len() > MAX_DERIVED {
+        return Err(ModelError::BadValue {
+            file: s.file.to_string(),
+            key: s.path.clone(),
+            value: format!("{} quantities", pending.len()),
+            expected: format!("at most {MAX_DERIVED}"),
+        });
+    }
+    for (name, _) in &pending {
+        check_name(&s, name)?;
+        if s.names().contains_key(name) {
+            return Err(s.bad_value(name, name, "a name not used by a parameter or built-in constant"));
+        }
+    }
+    let (mut names, mut expressions) = (Vec::new(), Vec::new());
+    loop {
+        let n_pending = pending.len();
+        let mut unresolved = Vec::new();
+        let mut first_error = None;
+        for (name, value) in pending {
+            let Value::String(text) = &value else {
+                return Err(s.wrong_type(&name, "an expression string", &value));
+            };
+            match Expression::compile_with(text, s.names(), &names) {
+                Ok(e) => {
+                    names.push(name);
+                    expressions.push(e);
+                }
+                Err(error) if matches!(error.kind, ExprErrorKind::UnknownName { .. }) => {
+                    let located = ModelError::Expression { file: s.file.to_string(), key: s.key(&name), text: text.clone(), error: Box::new(error) };
+                    first_error.get_or_insert(located);
+                    unresolved.push((name, value));
+                }
+                Err(error) => {
+                    return Err(ModelError::Expression { file: s.file.to_string(), key: s.key(&name), text: text.clone(), error: Box::new(error) });
+                }
+            }
+        }
+        match first_error {
+            None => return Ok((names, expressions)),
+            Some(error) if unresolved.len() == n_pending => return Err(error),
+            Some(_) => pending = unresolved,
+        }
+    }
+}
+
 /// Read `[fields]` into a [`FileModel`].
-fn read_fields(mut s: Section<'_>, ctx: &SpecContext<'_>, name: String, builtin: Option<Builtin>, bounds: Bounds) -> Result<FileModel, ModelError> {
+fn read_fields(
+    mut s: Section<'_>,
+    ctx: &SpecContext<'_>,
+    name: String,
+    builtin: Option<Builtin>,
+    derived: Vec<Expression>,
+    bounds: Bounds,
+) -> Result<FileModel, ModelError> {
     let provides = builtin.as_ref().map(Builtin::provides);
     let from_builtin = |flag: fn(&crate::builtin::Provides) -> bool| provides.as_ref().is_some_and(flag);
     let scalar = |s: &mut Section<'_>, key: &'static str, builtin_has: bool| -> Result<Option<Source<ScalarField>>, ModelError> {
@@ -260,6 +329,7 @@ fn read_fields(mut s: Section<'_>, ctx: &SpecContext<'_>, name: String, builtin:
         partners,
         densities,
         builtin,
+        derived,
         tkin_k,
         tdust_k,
         molecule,

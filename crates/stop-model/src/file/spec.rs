@@ -23,6 +23,8 @@ pub(crate) struct NamedTable {
 pub(crate) struct SpecContext<'a> {
     pub file: &'a str,
     pub names: &'a BTreeMap<String, f64>,
+    /// Names of the `[derived]` quantities, in evaluation order.
+    pub derived: &'a [String],
     pub tables: &'a BTreeMap<String, NamedTable>,
 }
 
@@ -59,7 +61,7 @@ impl SpecContext<'_> {
     pub fn scalar(&self, s: &Section<'_>, key: &str, value: Value) -> Result<ScalarField, ModelError> {
         match value {
             Value::Integer(_) | Value::Float(_) => Ok(ScalarField::Constant(s.number(key, &value)?)),
-            Value::String(text) => Expression::compile(&text, self.names).map(ScalarField::Expression).map_err(|error| {
+            Value::String(text) => Expression::compile_with(&text, self.names, self.derived).map(ScalarField::Expression).map_err(|error| {
                 ModelError::Expression { file: self.file.to_string(), key: s.key(key), text, error: Box::new(error) }
             }),
             Value::Table(table) => {
