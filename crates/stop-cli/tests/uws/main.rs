@@ -1,0 +1,10 @@
+//! End-to-end tests of `stop serve` (IVOA UWS 1.1): the real server on 127.0.0.1:0, real
+//! workers, every XML document validated against `../shared/schemas`.
+#![allow(clippy::unwrap_used, clippy::print_stderr, missing_docs)]
+
+mod harness;
+mod execution;
+mod owners;
+mod python;
+mod resources;
+mod restart;
