@@ -65,7 +65,7 @@ impl ModelFile {
     /// # Errors
     /// As [`ModelFile::load`].
     pub fn from_toml_str(text: &str, file: &str, base_dir: &Path) -> Result<Self, ModelError> {
-        let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let mut root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             let offset = e.span().map_or(0, |s| s.start).min(text.len());
             let offset = (0..=offset).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
             let before = &text[..offset];
@@ -73,7 +73,6 @@ impl ModelFile {
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             ModelError::Toml { file: file.to_string(), line, column, message: e.message().trim().to_string() }
         })?;
-        let mut root = root;
         let constants = builtin_constants();
         let parameters = match root.remove("parameters") {
             Some(Value::Table(t)) => resolve_parameters(Section::new(file, "parameters".into(), t, &constants))?,
