@@ -11,6 +11,10 @@ use super::header::header_bytes;
 use crate::IoError;
 use crate::table::{DataType, Schema, TableWriter, Value, check_row};
 
+/// Longest `TCOMMn` text: a string card holds 68 characters, less the doubling of quotes,
+/// which this limit leaves room for in ordinary descriptions.
+const MAX_TCOMM_CHARS: usize = 60;
+
 /// Bytes one cell of a column takes, and its `TFORM`.
 fn tform(path: &Path, column: &crate::table::Column) -> Result<(usize, String), IoError> {
     Ok(match column.datatype {
@@ -48,7 +52,8 @@ fn param_card(param: &crate::table::Param) -> Card {
 /// name is not a standard 8-character keyword, unit in the comment as `[unit]`).
 ///
 /// Strings must be printable ASCII no longer than the column width; they are padded with NUL
-/// bytes, and trailing spaces are not significant in FITS (readers drop them).
+/// bytes, and trailing spaces are not significant in FITS (readers drop them). Column
+/// descriptions are cut to 60 characters, non-ASCII characters written as `?`.
 ///
 /// ```
 /// use stop_io::{read_fits_table, Column, FitsTableWriter, Schema, TableWriter, Value};
@@ -102,7 +107,13 @@ impl FitsTableWriter {
                 cards.push(Card::new(&format!("TUCD{n}"), HeaderValue::Str(ucd.clone())));
             }
             if let Some(description) = &column.description {
-                cards.push(Card::new(&format!("TCOMM{n}"), HeaderValue::Str(description.clone())));
+                // A description is commentary: fitted to one card rather than refused.
+                let text: String = description
+                    .chars()
+                    .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
+                    .take(MAX_TCOMM_CHARS)
+                    .collect();
+                cards.push(Card::new(&format!("TCOMM{n}"), HeaderValue::Str(text)));
             }
         }
         cards[3].value = HeaderValue::Int(widths.iter().sum::<usize>() as i64);

@@ -337,3 +337,16 @@ fn read_table_takes_csv_with_text_columns() {
     assert_eq!(table.column_f64("w_k_km_s"), Some(vec![1.5, 2.5]));
     assert_eq!(table.rows[1][2], Value::from("CO 2-1"));
 }
+
+#[test]
+fn long_descriptions_are_cut_for_fits_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let description = "optical depth at line centre — the sum over every velocity component of the model";
+    let schema = Schema::new(vec![Column::f64("tau").description(description)]).expect("schema");
+    let mut fits = FitsTableWriter::create(dir.path().join("d.fits"), &schema).expect("long description accepted");
+    fits.finish().expect("finish");
+    let back = read_table(dir.path().join("d.fits")).expect("reads");
+    let cut = back.schema.columns()[0].description.clone().expect("description");
+    assert_eq!(cut.len(), 60);
+    assert!(cut.starts_with("optical depth at line centre ? the sum"), "{cut}");
+}
