@@ -70,6 +70,12 @@ async fn next(rx: &mut mpsc::UnboundedReceiver<ExecEvent>) -> ExecEvent {
     tokio::time::timeout(DEADLINE, rx.recv()).await.expect("no executor event in time").expect("executor gone")
 }
 
+/// A job id not used by earlier runs (the controller remembers ended jobs for an hour).
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    format!("{prefix}{}x{nanos}", std::process::id())
+}
+
 fn squeue(args: &[&str]) -> String {
     let out = Command::new("squeue").arg("-h").args(args).output().unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
@@ -83,7 +89,8 @@ async fn restart_adopts_the_recorded_slurm_job_instead_of_submitting_again() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let p = params(tmp.path());
-    let sub = job(tmp.path(), "adopt1", 4);
+    let id = unique("adopt");
+    let sub = job(tmp.path(), &id, 4);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let first = SlurmExecutor::connect(p.clone(), tx).await.unwrap();
     first.submit(sub.clone());
@@ -94,9 +101,9 @@ async fn restart_adopts_the_recorded_slurm_job_instead_of_submitting_again() {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let second = SlurmExecutor::connect(p, tx).await.unwrap();
     second.submit(sub.clone());
-    assert_eq!(next(&mut rx).await, ExecEvent::Started { job_id: "adopt1".into(), pid });
-    assert_eq!(next(&mut rx).await, ExecEvent::Finished { job_id: "adopt1".into(), outcome: Outcome::Completed { results: vec![] } });
-    assert_eq!(squeue(&["--states=all", "--name=stop-adopt1", "-o", "%i"]), pid.to_string(), "submitted once");
+    assert_eq!(next(&mut rx).await, ExecEvent::Started { job_id: id.clone(), pid });
+    assert_eq!(next(&mut rx).await, ExecEvent::Finished { job_id: id.clone(), outcome: Outcome::Completed { results: vec![] } });
+    assert_eq!(squeue(&["--states=all", &format!("--name=stop-{id}"), "-o", "%i"]), pid.to_string(), "submitted once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,8 +119,9 @@ async fn a_recorded_id_now_used_by_a_foreign_job_is_lost_and_the_foreign_job_unt
         .unwrap();
     let foreign: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("sbatch of the foreign job");
     // As after a controller crash: our record names an id SLURM gave to somebody else.
-    let sub = job(tmp.path(), "reused1", 0);
-    let record = SlurmRecord { slurm_job_id: foreign, job_name: "stop-reused1".into() };
+    let id = unique("reused");
+    let sub = job(tmp.path(), &id, 0);
+    let record = SlurmRecord { slurm_job_id: foreign, job_name: format!("stop-{id}") };
     std::fs::write(sub.dir.join("slurm.json"), serde_json::to_vec(&record).unwrap()).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let ex = SlurmExecutor::connect(params(tmp.path()), tx).await.unwrap();
@@ -134,7 +142,8 @@ async fn a_controller_outage_is_waited_out() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let sub = job(tmp.path(), "outage1", 6);
+    let id = unique("outage");
+    let sub = job(tmp.path(), &id, 6);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let ex = SlurmExecutor::connect(params(tmp.path()), tx).await.unwrap();
     ex.submit(sub);
@@ -147,5 +156,5 @@ async fn a_controller_outage_is_waited_out() {
     assert!(quiet.is_err(), "an outage produced an event: {quiet:?}");
     let up = Command::new("bash").arg(repo_root().join(".ci/slurm-up.sh")).stdout(Stdio::null()).status().unwrap();
     assert!(up.success(), "restarting slurmctld");
-    assert_eq!(next(&mut rx).await, ExecEvent::Finished { job_id: "outage1".into(), outcome: Outcome::Completed { results: vec![] } });
+    assert_eq!(next(&mut rx).await, ExecEvent::Finished { job_id: id, outcome: Outcome::Completed { results: vec![] } });
 }
