@@ -11,7 +11,7 @@ pub const CATALOG_T_K: f64 = 300.0;
 /// MHz per cm⁻¹: ν/c with ν in MHz gives cm⁻¹ (c in cm s⁻¹ divided by 1e6).
 const MHZ_PER_CM1: f64 = C_CM_S * 1e-6;
 
-/// 8π/c² in the catalog units: A [s⁻¹] = `A_FACTOR` · I [nm² MHz] · ν² [MHz²] · Q / g_u / (…),
+/// 8π/c² in the catalog units: A (s⁻¹) = `A_FACTOR` · I (nm² MHz) · ν² (MHz²) · Q / g_u / (…),
 /// i.e. 8π/c² (cgs) × 1e-14 cm² nm⁻² × 1e6 Hz MHz⁻¹ × 1e12 Hz² MHz⁻² = 2.79639e-16.
 ///
 /// ```
