@@ -152,4 +152,14 @@ pub enum LimeError {
         /// What is wrong.
         problem: &'static str,
     },
+    /// Two inputs that must have one entry per point differ in length.
+    #[error("`{what}` has {found} entries, expected {expected} (one per point)")]
+    LengthMismatch {
+        /// The shorter or longer input.
+        what: &'static str,
+        /// Number of points.
+        expected: usize,
+        /// Entries found.
+        found: usize,
+    },
 }

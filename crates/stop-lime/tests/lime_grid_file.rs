@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use stop_lime::grid::build::Grid;
 use stop_lime::grid::delaunay::Delaunay;
 use stop_lime::grid::lime_grid_file::{parse_lime_grid, read_lime_grid};
 
@@ -42,6 +43,16 @@ fn our_triangulation_of_lime_points_reproduces_its_neighbours() {
     let ours = Delaunay::new(&grid.positions_m).expect("LIME's points triangulate").vertex_neighbours();
     let differing: Vec<usize> = (0..4000).filter(|&i| ours.of(i) != grid.neighbours.of(i)).collect();
     assert!(differing.is_empty(), "{} points differ, first {:?}", differing.len(), &differing[..differing.len().min(5)]);
+}
+
+#[test]
+fn grid_on_lime_points_keeps_lime_sinks() {
+    let file = read_lime_grid(&reference()).expect("LIME grid file parses");
+    let grid = Grid::from_points(file.positions_m.clone(), file.is_sink.clone()).expect("grid on LIME's points");
+    // LIME already re-labelled hull points as sinks, so nothing changes.
+    assert_eq!(grid.is_sink, file.is_sink);
+    assert_eq!(grid.neighbours, file.neighbours);
+    assert_eq!(grid.locator.nearest(file.positions_m[1234]).0, 1234);
 }
 
 /// The decompressed reference file, read once for all property cases.

@@ -49,11 +49,38 @@ impl Grid {
     ) -> Result<Grid, LimeError> {
         let mut points = sample_points(density, sampling)?;
         smooth(&mut points, sampling, smoothing)?;
-        let delaunay = Delaunay::new(&points.positions_m)?;
+        let is_sink = (0..points.positions_m.len()).map(|i| points.is_sink(i)).collect();
+        Grid::from_points(points.positions_m, is_sink)
+    }
+
+    /// A grid on given points, e.g. LIME's own (from
+    /// [`crate::grid::lime_grid_file::read_lime_grid`]): triangulates them, lists
+    /// neighbours, indexes them, and marks interior points on the convex hull as sinks.
+    ///
+    /// ```
+    /// use stop_lime::grid::build::Grid;
+    /// let pts = vec![[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.2, 0.2, 0.2]];
+    /// let grid = Grid::from_points(pts, vec![false, true, true, true, false])?;
+    /// assert_eq!(grid.is_sink, vec![true, true, true, true, false]); // point 0 is a hull vertex
+    /// # Ok::<(), stop_lime::LimeError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`LimeError::LengthMismatch`] when `is_sink` and `positions_m` differ in length;
+    /// those of [`Delaunay::new`] and [`PointLocator::new`].
+    pub fn from_points(positions_m: Vec<[f64; 3]>, is_sink: Vec<bool>) -> Result<Grid, LimeError> {
+        if is_sink.len() != positions_m.len() {
+            return Err(LimeError::LengthMismatch {
+                what: "is_sink",
+                expected: positions_m.len(),
+                found: is_sink.len(),
+            });
+        }
+        let delaunay = Delaunay::new(&positions_m)?;
         let on_hull = delaunay.on_hull();
-        let is_sink = (0..points.positions_m.len()).map(|i| points.is_sink(i) || on_hull[i]).collect();
+        let is_sink = is_sink.iter().zip(on_hull).map(|(&s, h)| s || h).collect();
         let neighbours = delaunay.vertex_neighbours();
-        let locator = PointLocator::new(&points.positions_m)?;
-        Ok(Grid { positions_m: points.positions_m, is_sink, delaunay, neighbours, locator })
+        let locator = PointLocator::new(&positions_m)?;
+        Ok(Grid { positions_m, is_sink, delaunay, neighbours, locator })
     }
 }
