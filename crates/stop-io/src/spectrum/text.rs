@@ -130,7 +130,10 @@ pub(crate) fn parse_delimited(path: &Path, text: &str) -> Result<Table, IoError>
             if is_numeric {
                 Column::f64(name)
             } else {
-                Column { width_bytes: None, ..Column::string(name, 0) }
+                Column {
+                    width_bytes: None,
+                    ..Column::string(name, 0)
+                }
             }
         })
         .collect();

@@ -133,7 +133,10 @@ pub fn read_table(path: impl AsRef<Path>) -> Result<Table, IoError> {
 /// line or its first line that is neither a comment nor blank).
 pub(crate) fn is_tab_separated(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("# type\t"))
-        || text.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).is_some_and(|l| l.contains('\t'))
+        || text
+            .lines()
+            .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .is_some_and(|l| l.contains('\t'))
 }
 
 /// Checks one row against the schema; shared by the three writers.

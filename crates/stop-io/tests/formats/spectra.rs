@@ -298,6 +298,11 @@ fn latin1_header_and_gzip_are_read() {
     let path = dir.path().join("latin1.csv.gz");
     std::fs::write(&path, encoder.finish().expect("finish")).expect("write");
     let spectrum = read_spectrum(&path).expect("reads");
-    assert_eq!(spectrum.axis, SpectralAxis::Frequency { freq_hz: vec![1.0e9, 1.0005e9] });
+    assert_eq!(
+        spectrum.axis,
+        SpectralAxis::Frequency {
+            freq_hz: vec![1.0e9, 1.0005e9]
+        }
+    );
     assert_eq!(spectrum.values, vec![1.0, 2.0]);
 }

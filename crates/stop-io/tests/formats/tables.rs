@@ -331,8 +331,11 @@ fn convert_tsv_keeps_rows_params_and_name() {
 fn read_table_takes_csv_with_text_columns() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("points.csv");
-    std::fs::write(&path, "# rotation diagram\nfreq_ghz,w_k_km_s,label\n115.27,1.5,CO 1-0\n230.54,2.5,CO 2-1\n")
-        .expect("write");
+    std::fs::write(
+        &path,
+        "# rotation diagram\nfreq_ghz,w_k_km_s,label\n115.27,1.5,CO 1-0\n230.54,2.5,CO 2-1\n",
+    )
+    .expect("write");
     let table = read_table(&path).expect("reads");
     assert_eq!(table.column_f64("w_k_km_s"), Some(vec![1.5, 2.5]));
     assert_eq!(table.rows[1][2], Value::from("CO 2-1"));
