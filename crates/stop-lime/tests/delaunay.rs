@@ -138,6 +138,29 @@ fn lattice_30_has_no_flat_tets_and_fills_the_cube() {
 }
 
 #[test]
+fn exactly_cospherical_points_triangulate_without_flat_tets() {
+    // Every integer point with x² + y² + z² = 81 lies exactly on one sphere (plus its
+    // centre): all in-sphere tests tie, so only the perturbation decides.
+    let mut pts = vec![[0.0; 3]];
+    for x in -9..=9i32 {
+        for y in -9..=9i32 {
+            for z in -9..=9i32 {
+                if x * x + y * y + z * z == 81 {
+                    pts.push([f64::from(x), f64::from(y), f64::from(z)]);
+                }
+            }
+        }
+    }
+    let dt = Delaunay::new(&pts).expect("cospherical points triangulate");
+    assert_positive_orientation(&dt);
+    assert_empty_spheres(&dt, 0..dt.tetrahedra().len());
+    assert_consistent_topology(&dt);
+    assert_all_distinct_points_present(&dt);
+    assert_tiles_the_convex_hull(&dt);
+    assert_eq!(dt.vertex_neighbours().of(0).len(), pts.len() - 1, "the centre sees every point");
+}
+
+#[test]
 fn small_lattice_spheres_are_empty() {
     let dt = Delaunay::new(&lattice(5)).expect("lattice triangulates");
     assert_empty_spheres(&dt, 0..dt.tetrahedra().len());
