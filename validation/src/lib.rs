@@ -4,6 +4,7 @@
 
 pub mod radex;
 pub mod stats;
+pub mod vz2002;
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! `stop-validate radex [--mode compat]`: compare STOP with the RADEX reference
+//! `stop-validate radex [--mode compat|fast|both]`: compare STOP with the RADEX reference
 //! tables and print the report (ends with `N passed, M failed`; exit status 1 on failures).
 
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ enum Suite {
     /// The RADEX reference set (`../shared/reference/radex`).
     Radex {
         /// Which solver mode to check.
-        #[arg(long, value_enum, default_value_t = Mode::Compat)]
+        #[arg(long, value_enum, default_value_t = Mode::Both)]
         mode: Mode,
         /// The reference directory (holding `radex/`).
         #[arg(long)]
@@ -36,6 +36,10 @@ enum Suite {
 enum Mode {
     /// RADEX-compatible mode, bit for bit.
     Compat,
+    /// Fast default mode, against the tightly converged compat mode and against RADEX.
+    Fast,
+    /// Both.
+    Both,
 
 }
 
@@ -46,10 +50,15 @@ fn main() -> anyhow::Result<ExitCode> {
     let lamda_dir = lamda.unwrap_or_else(stop_validation::default_lamda_dir);
     let reference = radex::reference::load(&reference_dir, &lamda_dir)?;
     let mut failed = 0;
-    if mode == Mode::Compat {
+    if matches!(mode, Mode::Compat | Mode::Both) {
         let report = radex::compat::run(&reference, CompatParams::default());
         print!("{}", report.render());
         failed += report.failed;
+    }
+    if matches!(mode, Mode::Fast | Mode::Both) {
+        let report = radex::fast::run(&reference, None);
+        print!("{}", report.render());
+        failed += usize::from(!report.ok());
     }
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

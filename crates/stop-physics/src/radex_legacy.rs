@@ -12,6 +12,7 @@ pub const H_ERG_S: f64 = 6.626_096_3e-27;
 /// Boltzmann constant, erg K⁻¹ (CODATA 2002, as in RADEX).
 pub const K_ERG_K: f64 = 1.380_650_5e-16;
 /// π truncated as in RADEX.
+#[allow(clippy::approx_constant)] // deliberately RADEX's truncated literal, not std::f64::consts::PI
 pub const PI: f64 = 3.141_592_65;
 /// h c / k formed as (h·c)/k, cm K.
 pub const HC_OVER_K_CM_K: f64 = H_ERG_S * C_CM_S / K_ERG_K;

@@ -2,4 +2,5 @@
 //! escape-probability solvers of `stop-lvg`.
 
 pub mod compat;
+pub mod fast;
 pub mod reference;

@@ -1,0 +1,56 @@
+//! `stop-validate-vz2002 [PROBLEM…]`: solve the van Zadelhoff et al. (2002) benchmark
+//! problems with `stop-lime`, print the convergence history and the comparison, and end with
+//! `N passed, M failed` (exit status 1 on failures). Run in release mode.
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use stop_validation::vz2002::run::{Problem, RunOptions, run_problem};
+
+/// Validation of stop-lime against the van Zadelhoff et al. (2002) benchmark.
+#[derive(Debug, Parser)]
+#[command(name = "stop-validate-vz2002")]
+struct Cli {
+    /// Problems to run (default: all four).
+    #[arg(value_enum)]
+    problems: Vec<Problem>,
+    /// Interior grid points (default: the model file's).
+    #[arg(long)]
+    points: Option<usize>,
+    /// Photons per point (default: the model file's).
+    #[arg(long)]
+    rays: Option<usize>,
+    /// Stopping tolerance (default: the model file's).
+    #[arg(long)]
+    tolerance: Option<f64>,
+    /// Most iterations (default: the model file's).
+    #[arg(long)]
+    max_iterations: Option<usize>,
+    /// Grid and solver seed (default: the model file's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// The reference directory (holding `benchmark-vz2002/`).
+    #[arg(long)]
+    reference: Option<PathBuf>,
+}
+
+#[allow(clippy::print_stdout)]
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let reference = cli.reference.unwrap_or_else(stop_validation::default_reference_dir).join("benchmark-vz2002");
+    let models = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models"));
+    let problems = if cli.problems.is_empty() { vec![Problem::P1a, Problem::P1b, Problem::P2a, Problem::P2b] } else { cli.problems };
+    let opts = RunOptions { n_points: cli.points, rays_per_point: cli.rays, tolerance: cli.tolerance, max_iterations: cli.max_iterations, seed: cli.seed };
+    let (mut passed, mut failed) = (0, 0);
+    for problem in problems {
+        let report = run_problem(problem, &models, &reference, &opts, &mut |line| println!("{line}"))?;
+        let summary_start = report.text.find("  status").unwrap_or(0);
+        print!("{}", &report.text[summary_start..]);
+        for (check, ok) in &report.checks {
+            println!("  [{}] {check}", if *ok { "pass" } else { "FAIL" });
+            if *ok { passed += 1 } else { failed += 1 }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

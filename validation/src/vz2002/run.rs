@@ -1,0 +1,170 @@
+//! Solving one benchmark problem and checking it.
+
+use super::compare::{Deviations, deviations};
+use super::reference::{read_fiducial, read_ratran};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
+use stop_lime::solve::model_run::{build_grid, read_dust};
+use stop_lime::solve::params::SolveParams;
+use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_model::ModelFile;
+
+/// Problem 1a: largest point deviation allowed from the published curve (the benchmark
+/// README's suggested acceptance: the digitised curve has 3 digits, so ≈0.5 % is the floor).
+pub const P1A_MAX_DEV: f64 = 0.01;
+/// Problem 1a: rms deviation allowed (README: an exact 1-D solver reaches 0.24 %).
+pub const P1A_RMS_DEV: f64 = 0.003;
+/// Problem 1b: largest point deviation allowed (README: the codes agreed to ≈2 % at τ ≈ 4800).
+pub const P1B_MAX_DEV: f64 = 0.02;
+/// Problem 2: the published inter-code spread in the J = 4 population (van Zadelhoff et al.
+/// 2002 §5), applied to the 90th percentile of |deviation| from RATRAN for J = 0…4.
+pub const P2_SPREAD: f64 = 0.12;
+/// Radial bins of the printed comparison (as the LIME comparison tables).
+pub const N_BINS: usize = 15;
+
+/// The four problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Problem {
+    /// Two-level, X = 1e-8.
+    P1a,
+    /// Two-level, X = 1e-6 (τ ≈ 5000).
+    P1b,
+    /// HCO+ collapse, X = 1e-9.
+    P2a,
+    /// HCO+ collapse, X = 1e-8.
+    P2b,
+}
+
+impl Problem {
+    fn stem(self) -> &'static str {
+        match self {
+            Problem::P1a => "1a",
+            Problem::P1b => "1b",
+            Problem::P2a => "2a",
+            Problem::P2b => "2b",
+        }
+    }
+}
+
+/// Overrides of the model files' grid and solver settings.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Interior points.
+    pub n_points: Option<usize>,
+    /// Photons per point.
+    pub rays_per_point: Option<usize>,
+    /// Stopping tolerance.
+    pub tolerance: Option<f64>,
+    /// Most iterations.
+    pub max_iterations: Option<usize>,
+    /// Grid and solver seed.
+    pub seed: Option<u64>,
+}
+
+/// The outcome of one problem: report text and named checks.
+#[derive(Debug, Clone)]
+pub struct CaseReport {
+    /// The printed report.
+    pub text: String,
+    /// (check, passed).
+    pub checks: Vec<(String, bool)>,
+}
+
+fn render(out: &mut String, label: &str, d: &Deviations) {
+    let _ = writeln!(
+        out,
+        "  {label}: {} points, max |dev| {:.2}%, rms {:.2}%, p90 |dev| {:.2}%, median {:+.2}%",
+        d.n_points,
+        100.0 * d.max_abs,
+        100.0 * d.rms,
+        100.0 * d.p90_abs,
+        100.0 * d.median
+    );
+    let bins: Vec<String> = d.bins.iter().map(|(r, m, _)| format!("{r:.1e}:{:+.1}%", 100.0 * m)).collect();
+    let _ = writeln!(out, "    binned mean dev (r m: dev): {}", bins.join(" "));
+}
+
+/// Solves `problem` from `models_dir/vz2002_<p>.toml` and compares with `reference_dir`
+/// (`benchmark-vz2002/`). `log` receives the convergence lines as they come.
+///
+/// # Errors
+/// Unreadable model or reference files, grid or solver set-up failures.
+pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &RunOptions, log: &mut dyn FnMut(&str)) -> anyhow::Result<CaseReport> {
+    let started = Instant::now();
+    let mut file = ModelFile::load(models_dir.join(format!("vz2002_{}.toml", problem.stem())))?;
+    if let Some(n) = opts.n_points {
+        file.grid.n_points = n;
+    }
+    if let Some(seed) = opts.seed {
+        file.grid.seed = seed;
+        file.solver.seed = seed;
+    }
+    let molecule = file.molecule.read()?;
+    let grid = build_grid(&file)?;
+    let dust = read_dust(&file)?;
+    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
+    let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
+    let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    let mut params = SolveParams::from_model(&file.solver);
+    if let Some(r) = opts.rays_per_point {
+        params.rays_per_point = r;
+    }
+    if let Some(t) = opts.tolerance {
+        params.tolerance = t;
+    }
+    if let Some(m) = opts.max_iterations {
+        params.max_iterations = m;
+    }
+    let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "problem {}: {} interior + {} sink points, {} photons per point, tolerance {:.0e}",
+        problem.stem(),
+        n_interior,
+        grid.is_sink.len() - n_interior,
+        params.rays_per_point,
+        params.tolerance
+    );
+    log(out.trim_end());
+    let pops0 = initial_populations(&setup, &molecule, StartFrom::Lte);
+    let outcome = solve(&setup, pops0, &params, &|| {}, &mut |s| log(&format!("  {}", s.summary())))?;
+    for s in &outcome.history {
+        let _ = writeln!(out, "  {}", s.summary());
+    }
+    let _ = writeln!(out, "  status {:?} after {} iterations, {:.1} s", outcome.status, outcome.history.len(), started.elapsed().as_secs_f64());
+    let n_levels = setup.n_levels;
+    let interior: Vec<usize> = (0..grid.is_sink.len()).filter(|&i| !grid.is_sink[i]).collect();
+    let radii: Vec<f64> = interior.iter().map(|&i| grid.positions_m[i].iter().map(|c| c * c).sum::<f64>().sqrt()).collect();
+    let level = |l: usize| -> Vec<f64> { interior.iter().map(|&i| outcome.pops[i * n_levels + l]).collect() };
+    let mut checks = Vec::new();
+    match problem {
+        Problem::P1a | Problem::P1b => {
+            let curve = read_fiducial(&reference_dir.join(format!("fiducial/problem{}_upper_level.tsv", problem.stem())))?;
+            let d = deviations(&radii, &level(1), &curve, N_BINS);
+            render(&mut out, "upper level vs published curve", &d);
+            if problem == Problem::P1a {
+                checks.push((format!("1a max |dev| {:.2}% <= {:.1}%", 100.0 * d.max_abs, 100.0 * P1A_MAX_DEV), d.max_abs <= P1A_MAX_DEV));
+                checks.push((format!("1a rms {:.2}% <= {:.1}%", 100.0 * d.rms, 100.0 * P1A_RMS_DEV), d.rms <= P1A_RMS_DEV));
+            } else {
+                checks.push((format!("1b max |dev| {:.2}% <= {:.1}%", 100.0 * d.max_abs, 100.0 * P1B_MAX_DEV), d.max_abs <= P1B_MAX_DEV));
+            }
+        }
+        Problem::P2a | Problem::P2b => {
+            let ratran = read_ratran(&reference_dir.join(format!("ratran/ratran_vz2002_{}.out", problem.stem())))?;
+            for j in 0..=4 {
+                let d = deviations(&radii, &level(j), &ratran.level(j), N_BINS);
+                render(&mut out, &format!("J={j} vs RATRAN"), &d);
+                checks.push((
+                    format!("{} J={j} p90 |dev| {:.1}% <= {:.0}%", problem.stem(), 100.0 * d.p90_abs, 100.0 * P2_SPREAD),
+                    d.p90_abs <= P2_SPREAD,
+                ));
+            }
+        }
+    }
+    let converged = outcome.status == stop_lime::solve::iterate::SolveStatus::Converged;
+    checks.push((format!("{} stopping rule met ({} iterations)", problem.stem(), outcome.history.len()), converged));
+    Ok(CaseReport { text: out, checks })
+}
