@@ -84,3 +84,23 @@ impl Grid {
         Ok(Grid { positions_m, is_sink, delaunay, neighbours, locator })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_grid_on_one_and_two_threads() {
+        let sp = SamplingParams { radius_m: 1.0, min_scale_m: 1e-3, n_interior: 600, n_sink: 150, seed: 11, ..Default::default() };
+        let rho = |x: f64, y: f64, z: f64| (x * x + y * y + z * z).sqrt().max(1e-3).powf(-1.5);
+        let build = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+            pool.install(|| Grid::build(&rho, &sp, &SmoothingParams::default())).expect("grid builds")
+        };
+        let (one, two) = (build(1), build(2));
+        assert_eq!(one.positions_m, two.positions_m);
+        assert_eq!(one.is_sink, two.is_sink);
+        assert_eq!(one.neighbours, two.neighbours);
+        assert_eq!(one.delaunay.tetrahedra(), two.delaunay.tetrahedra());
+    }
+}
