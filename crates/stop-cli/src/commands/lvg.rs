@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use stop_lvg::radex::{RadexBlock, RadexProcess, parse_radex_input, write_radex_block};
 use stop_lvg::rows::{OutputRow, TSV_COLUMNS, printed_lines};
 use stop_lvg::single::SingleModel;
-use stop_lvg::{CompatSolver, Geometry, ModelParams, Problem, Solution};
+use stop_lvg::{CompatSolver, FastSolver, Geometry, ModelParams, Problem, Solution};
 
 /// Arguments of `stop lvg`.
 #[derive(Debug, clap::Args)]
@@ -20,7 +20,9 @@ pub struct LvgArgs {
     /// Escape-probability geometry (RADEX's compile-time `method`).
     #[arg(long, value_enum, default_value_t = GeometryArg::Sphere)]
     pub geometry: GeometryArg,
-    /// Follow RADEX 30nov2011 to the bit (its iteration, literals and LINPACK elimination).
+    /// Follow RADEX 30nov2011 to the bit (its iteration, literals and LINPACK elimination,
+    /// and its rate tables left over between models of different molecule files). Without
+    /// it, the fast solver converges each model to the fixed point of the same equations.
     #[arg(long)]
     pub radex_compat: bool,
     /// Output layout.
@@ -80,15 +82,19 @@ struct Job {
 /// Unreadable or malformed input, unknown molecules, bad parameters, output errors.
 pub fn run(args: &LvgArgs) -> anyhow::Result<()> {
     let jobs = read_jobs(args)?;
-    let mut solver = CompatSolver::default();
+    let mut compat = CompatSolver::default();
+    let mut fast = FastSolver::default();
     let mut process = RadexProcess::new();
     let mut radex_text = String::new();
     let mut rows = Vec::new();
     for (i_model, job) in jobs.iter().enumerate() {
         let mut solution = Solution::default();
-        solver
-            .solve_in_process(&job.problem, &job.model, Some(&mut process), &mut solution)
-            .with_context(|| format!("model {} ({})", i_model + 1, job.molecule_file))?;
+        let solved = if args.radex_compat {
+            compat.solve_in_process(&job.problem, &job.model, Some(&mut process), &mut solution)
+        } else {
+            fast.solve(&job.problem, &job.model, &mut solution)
+        };
+        solved.with_context(|| format!("model {} ({})", i_model + 1, job.molecule_file))?;
         match args.format {
             Format::Radex => write_radex_block(
                 &mut radex_text,
