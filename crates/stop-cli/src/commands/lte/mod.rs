@@ -57,8 +57,14 @@ pub struct LteArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub source_arcsec: Option<f64>,
     /// Beam FWHM, arcsec (also enables Jy output).
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, conflicts_with = "dish_m")]
     pub beam_arcsec: Option<f64>,
+    /// Dish diameter, m: beam FWHM = 1.22 λ/D at each frequency (instead of --beam-arcsec).
+    #[arg(long, allow_hyphen_values = true)]
+    pub dish_m: Option<f64>,
+    /// Source brightness shape for the filling factor.
+    #[arg(long, value_enum, default_value = "gaussian")]
+    pub source_shape: SourceShapeArg,
     /// Lower frequency, GHz.
     #[arg(long, allow_hyphen_values = true)]
     pub fmin_ghz: Option<f64>,
@@ -68,9 +74,19 @@ pub struct LteArgs {
     /// Channel width of the spectrum, MHz (default: a tenth of the narrowest FWHM at fmin).
     #[arg(long)]
     pub df_mhz: Option<f64>,
-    /// Rest frequency, GHz: adds a velocity axis (radio) to spectrum outputs and plots.
+    /// Rest frequency, GHz: adds a velocity axis (radio) to spectrum outputs and plots, and
+    /// allows --vmin-kms/--vmax-kms/--dv-kms instead of frequencies.
     #[arg(long)]
     pub rest_ghz: Option<f64>,
+    /// Lowest velocity of the axis, km/s (radio convention, needs --rest-ghz).
+    #[arg(long, allow_hyphen_values = true, requires = "rest_ghz", conflicts_with_all = ["fmin_ghz", "fmax_ghz"])]
+    pub vmin_kms: Option<f64>,
+    /// Highest velocity of the axis, km/s.
+    #[arg(long, allow_hyphen_values = true, requires = "rest_ghz")]
+    pub vmax_kms: Option<f64>,
+    /// Channel width in velocity, km/s (instead of --df-mhz).
+    #[arg(long, requires = "rest_ghz", conflicts_with = "df_mhz")]
+    pub dv_kms: Option<f64>,
     /// Print the line table (the default when no --out or --plot is given).
     #[arg(long)]
     pub lines: bool,
@@ -103,6 +119,15 @@ pub enum QInterpolationArg {
     Linear,
 }
 
+/// `--source-shape`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SourceShapeArg {
+    /// Gaussian source: ff = θs²/(θs² + θb²).
+    Gaussian,
+    /// Uniform disc: ff = 1 − exp(−ln2 θs²/θb²).
+    Disc,
+}
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LinesFormat {
@@ -133,9 +158,10 @@ pub fn run(args: &LteArgs) -> anyhow::Result<()> {
         let Some((fmin_hz, fmax_hz)) = range_hz else {
             bail!("a spectrum (--out/--plot) needs --fmin-ghz and --fmax-ghz");
         };
-        let step_hz = match args.df_mhz {
-            Some(df_mhz) => df_mhz * 1e6,
-            None => default_step_hz(&model, fmin_hz),
+        let step_hz = match (args.df_mhz, args.dv_kms, args.rest_ghz) {
+            (Some(df_mhz), _, _) => df_mhz * 1e6,
+            (None, Some(dv_kms), Some(rest_ghz)) => rest_ghz * 1e9 * dv_kms / stop_physics::constants::C_KM_S,
+            _ => default_step_hz(&model, fmin_hz),
         };
         let grid = stop_lte::frequency_grid(fmin_hz, fmax_hz, step_hz).context("building the frequency axis")?;
         let spectrum = stop_lte::synthesize(&model, &grid).context("synthesising the spectrum")?;
@@ -153,6 +179,17 @@ pub fn run(args: &LteArgs) -> anyhow::Result<()> {
 }
 
 fn frequency_range_hz(args: &LteArgs) -> anyhow::Result<Option<(f64, f64)>> {
+    if let (Some(vmin), Some(vmax), Some(rest_ghz)) = (args.vmin_kms, args.vmax_kms, args.rest_ghz) {
+        if !(vmin < vmax && rest_ghz > 0.0) {
+            bail!("--vmin-kms {vmin} --vmax-kms {vmax} --rest-ghz {rest_ghz}: need vmin < vmax and a positive rest frequency");
+        }
+        // radio convention: the highest velocity is the lowest frequency
+        let to_hz = |v| stop_physics::units::radio_velocity_to_freq(v, rest_ghz * 1e9);
+        return Ok(Some((to_hz(vmax), to_hz(vmin))));
+    }
+    if args.vmin_kms.is_some() != args.vmax_kms.is_some() {
+        bail!("give both --vmin-kms and --vmax-kms");
+    }
     match (args.fmin_ghz, args.fmax_ghz) {
         (None, None) => Ok(None),
         (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && lo >= 0.0 && lo < hi => Ok(Some((lo * 1e9, hi * 1e9))),
@@ -207,8 +244,11 @@ fn model_from_flags(args: &LteArgs) -> anyhow::Result<LteModel> {
         tbg_k: args.tbg_k,
         continuum_k: args.continuum_k,
         beam_arcsec: args.beam_arcsec,
-        dish_m: None,
-        source_shape: stop_lte::SourceShape::Gaussian,
+        dish_m: args.dish_m,
+        source_shape: match args.source_shape {
+            SourceShapeArg::Gaussian => stop_lte::SourceShape::Gaussian,
+            SourceShapeArg::Disc => stop_lte::SourceShape::Disc,
+        },
         species: vec![def],
         components: vec![ComponentInput {
             tex_k,
