@@ -2,5 +2,7 @@
 
 pub mod error;
 pub mod grid;
+pub mod solve;
+pub mod transport;
 
 pub use error::LimeError;

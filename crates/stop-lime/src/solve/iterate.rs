@@ -1,0 +1,168 @@
+//! The global iteration: photons from every point with the previous populations, the local
+//! ALI at every point, statistics, Ng acceleration, the stopping rule.
+//!
+//! Every point reads only the previous iteration's populations (Jacobi order, unlike LIME's
+//! in-place OpenMP update), and its photons come from its own random stream, so the result
+//! is bit-identical for any number of rayon threads.
+
+use crate::grid::sampling::item_rng;
+use crate::solve::convergence::{IterationStats, is_converged, quantile, relative_changes, remaining_estimate};
+use crate::solve::local::{LocalScratch, solve_point};
+use crate::solve::ng::ng_extrapolate;
+use crate::solve::params::{RaySchedule, SolveParams};
+use crate::solve::setup::SolverSetup;
+use crate::transport::photons::{PointRadiation, TraceScratch, trace_point};
+use rayon::prelude::*;
+use stop_physics::constants::HC_OVER_K_CM_K;
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SolveStatus {
+    /// The stopping rule was met.
+    Converged,
+    /// `max_iterations` were done first.
+    MaxIterations,
+}
+
+/// Result of [`solve`].
+#[derive(Debug, Clone)]
+pub struct SolveOutcome {
+    /// Fractional populations, `[point * n_levels + level]` (zero at sinks).
+    pub pops: Vec<f64>,
+    /// Statistics of every iteration.
+    pub history: Vec<IterationStats>,
+    /// How the run ended.
+    pub status: SolveStatus,
+}
+
+/// Starting populations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartFrom {
+    /// Boltzmann at each point's kinetic temperature.
+    Lte,
+    /// All zero (LIME 1.9.5: the first iteration sees only the background).
+    Zero,
+}
+
+/// Initial populations for every point (zero at sinks).
+#[must_use]
+pub fn initial_populations(setup: &SolverSetup<'_>, molecule: &stop_molecule::Molecule, start: StartFrom) -> Vec<f64> {
+    let n = setup.n_levels;
+    let mut pops = vec![0.0; setup.n_points() * n];
+    if start == StartFrom::Zero {
+        return pops;
+    }
+    for (i, block) in pops.chunks_mut(n).enumerate() {
+        if setup.mesh.is_sink[i] {
+            continue;
+        }
+        let t_k = setup.tkin_k[i];
+        let e0 = molecule.levels[0].energy_cm1;
+        // Boltzmann distribution, g_i exp(−E_i / kT)
+        for (p, level) in block.iter_mut().zip(&molecule.levels) {
+            *p = level.weight * (-HC_OVER_K_CM_K * (level.energy_cm1 - e0) / t_k).exp();
+        }
+        let total: f64 = block.iter().sum();
+        block.iter_mut().for_each(|p| *p /= total);
+    }
+    pops
+}
+
+/// Per-thread work space.
+struct Workspace {
+    radiation: PointRadiation,
+    trace: TraceScratch,
+    local: LocalScratch,
+}
+
+/// Iterates from `pops` until the stopping rule or `max_iterations`. `on_point` is called
+/// once per solved point (progress bars), `on_iteration` after every iteration.
+///
+/// # Errors
+/// [`crate::solve::error::SolveError::InvalidParameter`] for bad settings or a population
+/// vector of the wrong length.
+pub fn solve(
+    setup: &SolverSetup<'_>,
+    mut pops: Vec<f64>,
+    params: &SolveParams,
+    on_point: &(dyn Fn() + Sync),
+    on_iteration: &mut dyn FnMut(&IterationStats),
+) -> Result<SolveOutcome, crate::solve::error::SolveError> {
+    params.validate()?;
+    let n = setup.n_levels;
+    if pops.len() != setup.n_points() * n {
+        return Err(crate::solve::error::SolveError::InvalidParameter {
+            field: "pops.len()",
+            value: pops.len() as f64,
+            expected: "n_points × n_levels",
+        });
+    }
+    let use_ng = params.ng_period > 0 && params.rays == RaySchedule::Fixed;
+    let mut iterates: Vec<Vec<f64>> = Vec::new();
+    let mut history: Vec<IterationStats> = Vec::new();
+    let mut next = vec![0.0; pops.len()];
+    let is_sink = setup.mesh.is_sink;
+    for iteration in 1..=params.max_iterations {
+        let ray_set = match params.rays {
+            RaySchedule::Fixed => 0,
+            RaySchedule::EveryIteration => iteration as u64,
+        };
+        let per_point: Vec<(usize, bool, usize)> = next
+            .par_chunks_mut(n)
+            .enumerate()
+            .map_init(
+                || Workspace {
+                    radiation: PointRadiation::default(),
+                    trace: TraceScratch::default(),
+                    local: LocalScratch::new(n, setup.n_lines()),
+                },
+                |ws, (i, out)| {
+                    out.copy_from_slice(&pops[i * n..(i + 1) * n]);
+                    if is_sink[i] {
+                        return (0, false, 0);
+                    }
+                    let mut rng = item_rng(params.seed, (ray_set << 32) | i as u64);
+                    trace_point(setup, &pops, i, params.rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
+                    let outcome = solve_point(setup, i, &ws.radiation, &params.local, out, &mut ws.local);
+                    on_point();
+                    (outcome.iterations, outcome.singular, ws.radiation.lost_paths)
+                },
+            )
+            .collect();
+        let n_interior = is_sink.iter().filter(|s| !**s).count().max(1);
+        let (changes, worst) = relative_changes(&pops, &next, n, params.population_floor, is_sink);
+        std::mem::swap(&mut pops, &mut next);
+        let mut ng_applied = false;
+        if use_ng {
+            iterates.push(pops.clone());
+            if iterates.len() > 4 {
+                iterates.remove(0);
+            }
+            if iteration % params.ng_period == 0 && iterates.len() == 4 && ng_extrapolate(&iterates, n, &mut next) {
+                std::mem::swap(&mut pops, &mut next);
+                iterates.clear();
+                ng_applied = true;
+            }
+        }
+        let p90 = quantile(&changes, 0.9);
+        let stats = IterationStats {
+            iteration,
+            max_rel_change: changes.last().copied().unwrap_or(0.0),
+            p90_rel_change: p90,
+            median_rel_change: quantile(&changes, 0.5),
+            fraction_converged: worst.iter().filter(|&&w| w < params.tolerance).count() as f64 / n_interior as f64,
+            remaining_estimate: remaining_estimate(history.last(), p90, ng_applied, params.rays),
+            ng_applied,
+            mean_inner_iterations: per_point.iter().map(|r| r.0 as f64).sum::<f64>() / n_interior as f64,
+            singular_points: per_point.iter().filter(|r| r.1).count(),
+            lost_paths: per_point.iter().map(|r| r.2).sum(),
+        };
+        on_iteration(&stats);
+        let done = is_converged(&stats, params);
+        history.push(stats);
+        if done {
+            return Ok(SolveOutcome { pops, history, status: SolveStatus::Converged });
+        }
+    }
+    Ok(SolveOutcome { pops, history, status: SolveStatus::MaxIterations })
+}

@@ -1,0 +1,106 @@
+//! Solver settings, with defaults and their sources.
+
+use crate::solve::error::SolveError;
+use crate::solve::local::LocalParams;
+
+/// When the photon directions and velocities are redrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RaySchedule {
+    /// One set of photons per point for the whole run: the iteration is then a
+    /// deterministic map, whose fixed point Ng acceleration can find and whose population
+    /// changes measure true convergence (as RATRAN's first stage, Hogerheijde & van der Tak
+    /// 2000). The Monte-Carlo noise is frozen at the level of `rays_per_point`.
+    Fixed,
+    /// New photons every iteration (LIME 1.9.5): the changes never fall below the
+    /// Monte-Carlo noise, and Ng acceleration is not applied.
+    EveryIteration,
+}
+
+/// Settings of [`crate::solve::iterate::solve`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolveParams {
+    /// Most global iterations.
+    pub max_iterations: usize,
+    /// Fewest global iterations before the stopping rule may end the run.
+    pub min_iterations: usize,
+    /// Stop when the 90th percentile of the relative population change (levels above
+    /// `population_floor`) and, with fixed photons, its geometric extrapolation to
+    /// convergence are below this.
+    pub tolerance: f64,
+    /// Levels below this fractional population are left out of the statistics.
+    pub population_floor: f64,
+    /// Photons per point per iteration (LIME's `RAYS_PER_POINT` = 200).
+    pub rays_per_point: usize,
+    /// Seed of the random streams: photon set `s` of point `i` uses stream
+    /// `(seed, s · 2³² + i)`, so results do not depend on the thread count.
+    pub seed: u64,
+    /// When photons are redrawn.
+    pub rays: RaySchedule,
+    /// Apply Ng acceleration every this many iterations (0: never). Default 4: the
+    /// extrapolation needs four iterates (Ng 1974), and taking it at every fourth keeps the
+    /// iterates it uses free of earlier extrapolations (Olson, Auer & Buchler 1986 §3).
+    pub ng_period: usize,
+    /// The local inner loop.
+    pub local: LocalParams,
+}
+
+impl Default for SolveParams {
+    fn default() -> Self {
+        Self {
+            max_iterations: 50,
+            min_iterations: 3,
+            tolerance: 1e-3,
+            population_floor: 1e-3,
+            rays_per_point: 200,
+            seed: 1,
+            rays: RaySchedule::Fixed,
+            ng_period: 4,
+            local: LocalParams::default(),
+        }
+    }
+}
+
+impl SolveParams {
+    /// The settings of a model file's `[solver]` table (fixed photons, Ng every 4).
+    #[must_use]
+    pub fn from_model(s: &stop_model::file::SolverParams) -> Self {
+        Self {
+            max_iterations: s.max_iterations,
+            min_iterations: s.min_iterations,
+            tolerance: s.tolerance,
+            population_floor: s.population_floor,
+            rays_per_point: s.rays_per_point,
+            seed: s.seed,
+            local: LocalParams {
+                tolerance: s.inner_tolerance,
+                min_iterations: s.inner_min_iterations,
+                max_iterations: s.inner_max_iterations,
+                ..LocalParams::default()
+            },
+            ..Self::default()
+        }
+    }
+
+    /// Checks the ranges.
+    ///
+    /// # Errors
+    /// [`SolveError::InvalidParameter`] naming the first bad field.
+    pub fn validate(&self) -> Result<(), SolveError> {
+        let bad = |field, value: usize, expected| Err(SolveError::InvalidParameter { field, value: value as f64, expected });
+        if self.max_iterations == 0 {
+            return bad("max_iterations", 0, "at least 1");
+        }
+        if self.rays_per_point == 0 {
+            return bad("rays_per_point", 0, "at least 1");
+        }
+        if self.local.max_iterations == 0 {
+            return bad("local.max_iterations", 0, "at least 1");
+        }
+        for (field, value) in [("tolerance", self.tolerance), ("population_floor", self.population_floor), ("local.tolerance", self.local.tolerance)] {
+            if !(value > 0.0 && value < 1.0) {
+                return Err(SolveError::InvalidParameter { field, value, expected: "in (0, 1)" });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,146 @@
+//! The non-LTE solver on small grids: physical limits, normalisation, thread independence.
+//!
+//! The molecule is the two-level one of van Zadelhoff et al. (2002) problem 1 (copied from
+//! `../shared/reference/benchmark-vz2002/inputs/`): g = 1, 3; ΔE = 6 cm⁻¹; A = 1e-4 s⁻¹;
+//! C_ul = 2e-10 cm³ s⁻¹.
+
+use stop_lime::grid::build::Grid;
+use stop_lime::grid::sampling::SamplingParams;
+use stop_lime::grid::smoothing::SmoothingParams;
+use stop_lime::solve::iterate::{SolveStatus, StartFrom, initial_populations, solve};
+use stop_lime::solve::params::SolveParams;
+use stop_lime::solve::setup::{Mesh, SolverSetup};
+use stop_lime::solve::stateq::{StateqScratch, solve_statistical_equilibrium};
+use stop_model::{Bounds, LineWidth, PhysicalModel, PointFields, Position};
+use stop_molecule::{Molecule, PartnerKind};
+
+const RADIUS_M: f64 = 1.0e15;
+const TKIN_K: f64 = 20.0;
+const TCMB_K: f64 = 2.73;
+
+/// A uniform static sphere of H2 with the two-level molecule at abundance `x`.
+struct Uniform {
+    n_h2_m3: f64,
+    abundance: f64,
+}
+
+impl PhysicalModel for Uniform {
+    fn partners(&self) -> &[PartnerKind] {
+        &[PartnerKind::H2]
+    }
+    fn fields(&self, p: &Position) -> PointFields {
+        if p.r_m > RADIUS_M {
+            return PointFields::ZERO;
+        }
+        let mut f = PointFields::ZERO;
+        f.density_m3[PartnerKind::H2.index()] = self.n_h2_m3;
+        f.tkin_k = TKIN_K;
+        f.tdust_k = TKIN_K;
+        f.molecule_density_m3 = self.n_h2_m3 * self.abundance;
+        f.doppler_b_m_s = 150.0;
+        f
+    }
+    fn bounds(&self) -> Bounds {
+        Bounds { inner_radius_m: 0.0, outer_radius_m: RADIUS_M }
+    }
+    fn line_width(&self) -> LineWidth {
+        LineWidth::Total
+    }
+}
+
+fn molecule() -> Molecule {
+    let text = include_str!("fixtures/two_level_molecule.dat");
+    stop_molecule::lamda::parse_lamda("two_level_molecule.dat", text).expect("valid LAMDA file")
+}
+
+fn grid(n_interior: usize) -> Grid {
+    let sampling = SamplingParams { radius_m: RADIUS_M, min_scale_m: 1e-3 * RADIUS_M, n_interior, n_sink: 200, seed: 5, ..SamplingParams::default() };
+    Grid::build(&|_x: f64, _y: f64, _z: f64| 1.0, &sampling, &SmoothingParams::default()).expect("grid")
+}
+
+fn run(model: &Uniform, grid: &Grid, params: &SolveParams) -> (Vec<f64>, SolveStatus) {
+    let mol = molecule();
+    let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
+    let setup = SolverSetup::new(mesh, model, &mol, TCMB_K, None).expect("setup");
+    let pops0 = initial_populations(&setup, &mol, StartFrom::Lte);
+    let outcome = solve(&setup, pops0, params, &|| {}, &mut |_| {}).expect("valid parameters");
+    (outcome.pops, outcome.status)
+}
+
+fn upper_levels(grid: &Grid, pops: &[f64]) -> Vec<f64> {
+    (0..grid.is_sink.len()).filter(|&i| !grid.is_sink[i]).map(|i| pops[2 * i + 1]).collect()
+}
+
+fn quick() -> SolveParams {
+    SolveParams { rays_per_point: 24, max_iterations: 12, min_iterations: 2, tolerance: 1e-6, ..SolveParams::default() }
+}
+
+#[test]
+fn high_density_thermalises() {
+    let grid = grid(150);
+    let (pops, status) = run(&Uniform { n_h2_m3: 1e16, abundance: 1e-8 }, &grid, &quick());
+    assert_eq!(status, SolveStatus::Converged);
+    // Boltzmann at 20 K: p1 = 3 e^{-x} / (1 + 3 e^{-x}), x = hν/kT = 8.6327 K / 20 K
+    let boltz = 3.0 * (-stop_physics::planck::hnu_over_k_k(6.0 * stop_physics::constants::C_CM_S) / TKIN_K).exp();
+    let lte = boltz / (1.0 + boltz);
+    for p1 in upper_levels(&grid, &pops) {
+        assert!((p1 / lte - 1.0).abs() < 2e-4, "p1 = {p1}, LTE {lte}");
+    }
+}
+
+#[test]
+fn thin_limit_sees_only_the_background() {
+    // n_mol so small that τ < 1e-9: J = the CMB everywhere, the populations those of the
+    // rate equations with J = B(2.73 K)
+    let grid = grid(150);
+    let (pops, _) = run(&Uniform { n_h2_m3: 1e9, abundance: 1e-20 }, &grid, &quick());
+    let mol = molecule();
+    let lines = SolverSetup::new(
+        Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours },
+        &Uniform { n_h2_m3: 1e9, abundance: 1e-20 },
+        &mol,
+        TCMB_K,
+        None,
+    )
+    .expect("setup")
+    .lines;
+    let mut densities = stop_molecule::PartnerDensities::default();
+    densities.set(PartnerKind::H2, 1e3);
+    let coll = mol.collision_rates(TKIN_K, &densities).expect("rates");
+    let mut expected = [0.5, 0.5];
+    assert!(solve_statistical_equilibrium(&lines, coll.as_slice(), &[lines[0].background], &mut expected, &mut StateqScratch::new(2)));
+    for (i, p1) in upper_levels(&grid, &pops).into_iter().enumerate() {
+        assert!((p1 / expected[1] - 1.0).abs() < 1e-7, "point {i}: {p1} vs {}", expected[1]);
+    }
+}
+
+#[test]
+fn populations_sum_to_one_and_thick_cloud_is_subthermal_at_the_edge() {
+    let grid = grid(200);
+    let (pops, _) = run(&Uniform { n_h2_m3: 3e9, abundance: 1e-8 }, &grid, &quick());
+    for i in (0..grid.is_sink.len()).filter(|&i| !grid.is_sink[i]) {
+        assert!((pops[2 * i] + pops[2 * i + 1] - 1.0).abs() < 1e-12);
+    }
+    // trapping: the centre is more excited than the edge
+    let r = |i: usize| grid.positions_m[i].iter().map(|c| c * c).sum::<f64>().sqrt();
+    let mean = |sel: &dyn Fn(f64) -> bool| {
+        let v: Vec<f64> = (0..grid.is_sink.len()).filter(|&i| !grid.is_sink[i] && sel(r(i))).map(|i| pops[2 * i + 1]).collect();
+        v.iter().sum::<f64>() / v.len().max(1) as f64
+    };
+    assert!(mean(&|r| r < 0.3 * RADIUS_M) > mean(&|r| r > 0.8 * RADIUS_M));
+}
+
+#[test]
+fn same_seed_gives_identical_populations_on_one_and_two_threads() {
+    let grid = grid(150);
+    let model = Uniform { n_h2_m3: 3e9, abundance: 1e-8 };
+    let params = SolveParams { max_iterations: 5, ..quick() };
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
+        pool.install(|| run(&model, &grid, &params).0)
+    };
+    let one = on(1);
+    let two = on(2);
+    assert_eq!(one.len(), two.len());
+    assert!(one.iter().zip(&two).all(|(a, b)| a.to_bits() == b.to_bits()));
+}
