@@ -71,7 +71,7 @@ pub async fn start(config: ServiceConfig) -> anyhow::Result<Server> {
     let mut config = config;
     config.port = addr.port();
     let sweep_every = Duration::from_millis(config.sweep_interval_ms.max(10));
-    let state = AppState { store, registry: jobs::registry(), executor, users, config: Arc::new(config), up_since: Instant::now() };
+    let state = AppState { store, registry: jobs::registry(), executor, users, config: Arc::new(config), up_since: Instant::now(), list_cache: Arc::default() };
     let events_state = state.clone();
     tokio::spawn(async move {
         while let Some(event) = events_rx.recv().await {

@@ -27,6 +27,36 @@ pub struct AppState {
     pub config: Arc<ServiceConfig>,
     /// When the service started (VOSI `upSince`).
     pub up_since: Instant,
+    /// Rendered unfiltered job lists, valid while the store version is unchanged.
+    pub list_cache: Arc<ListCache>,
+}
+
+/// Most cached job-list documents (one per job type, owner and host name used).
+const LIST_CACHE_ENTRIES: usize = 256;
+
+/// Cache of rendered job-list documents keyed by (job type, owner filter, list URL).
+#[derive(Debug, Default)]
+pub struct ListCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (u64, axum::body::Bytes)>>,
+}
+
+impl ListCache {
+    /// The document for `key` at store `version`, rendering it with `render` if needed.
+    pub fn get_or_render(&self, key: String, version: u64, render: impl FnOnce() -> String) -> axum::body::Bytes {
+        let lock = || self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((v, doc)) = lock().get(&key)
+            && *v == version
+        {
+            return doc.clone();
+        }
+        let doc = axum::body::Bytes::from(render());
+        let mut entries = lock();
+        if entries.len() >= LIST_CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, (version, doc.clone()));
+        doc
+    }
 }
 
 impl AppState {

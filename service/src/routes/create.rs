@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse as _, Redirect, Response};
 use stop_uws::params::{ParamError, RawInput};
 use stop_uws::protocol::{Instant, Job, Phase};
-use stop_uws::store::layout::{JobDir, JobSpec, write_atomic};
+use stop_uws::store::layout::{JobDir, JobSpec, write_replace};
 use tokio::io::AsyncWriteExt as _;
 
 use crate::auth::Caller;
@@ -35,6 +35,7 @@ fn bad(e: impl std::fmt::Display) -> ApiError {
 
 async fn read_multipart(state: &AppState, request: Request, dir: &JobDir, limit: u64) -> Result<Form, ApiError> {
     let mut multipart = Multipart::from_request(request, state).await.map_err(|e| bad(e.body_text()))?;
+    tokio::fs::create_dir_all(dir.uploads()).await?;
     let mut form = Form::default();
     let mut total: u64 = 0;
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
@@ -165,7 +166,7 @@ async fn build(state: &AppState, caller: &Caller, job_type: &str, id: &str, dir:
     let valid = job_kind.descriptor().validate(&RawInput { fields: form.fields, files })?;
     let spec = JobSpec { id: id.to_owned(), job_type: job_type.to_owned(), values: valid.values };
     let bytes = serde_json::to_vec_pretty(&spec).map_err(|e| ApiError::Internal(e.to_string()))?;
-    write_atomic(&dir.spec_path(), &bytes)?;
+    write_replace(&dir.spec_path(), &bytes)?;
     let job = Job {
         id: id.to_owned(),
         job_type: job_type.to_owned(),

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use stop_uws::protocol::{Instant, Phase, xml::job_list_document};
 use stop_uws::store::ListFilter;
 
@@ -41,6 +41,15 @@ pub async fn list(
         return Err(ApiError::NotFound(format!("no job type `{job_type}`")));
     }
     let filter = parse_filter(&query)?;
-    let refs = state.store.list(&job_type, caller.list_filter(), &filter);
-    Ok(xml(job_list_document(&refs, &state.list_url(&headers, &job_type))))
+    let list_url = state.list_url(&headers, &job_type);
+    let owner = caller.list_filter();
+    if filter != ListFilter::default() {
+        let refs = state.store.list(&job_type, owner, &filter);
+        return Ok(xml(job_list_document(&refs, &list_url)));
+    }
+    // The unfiltered list is what clients poll: serve it from the cache while no job changed.
+    let version = state.store.version();
+    let key = format!("{job_type}\0{owner:?}\0{list_url}");
+    let doc = state.list_cache.get_or_render(key, version, || job_list_document(&state.store.list(&job_type, owner, &filter), &list_url));
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/xml; charset=utf-8")], doc).into_response())
 }

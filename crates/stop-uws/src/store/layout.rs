@@ -112,13 +112,13 @@ impl JobDir {
         self.root.join("results")
     }
 
-    /// Creates the directory tree.
+    /// Creates the job directory (`uploads/` and `results/` are made by whoever first writes
+    /// into them).
     ///
     /// # Errors
     /// I/O errors.
     pub fn create(&self) -> io::Result<()> {
-        fs::create_dir_all(self.uploads())?;
-        fs::create_dir_all(self.results())
+        fs::create_dir_all(&self.root)
     }
 
     /// Reads `job.json`.
@@ -155,22 +155,39 @@ impl JobDir {
     }
 }
 
-/// Writes `bytes` to `path` so that readers see either nothing or the whole file: write a
-/// temporary sibling, fsync it, rename it over `path`, fsync the directory.
+/// Writes `bytes` to `path` so that readers see either nothing or the whole file, even after a
+/// crash of the machine: write a temporary sibling, fsync it, rename it over `path`, fsync the
+/// directory. Used for results and `status.json`.
 ///
 /// # Errors
 /// I/O errors; the temporary file is removed on failure.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_renamed(path, bytes, true)
+}
+
+/// Like [`write_atomic`] without the fsyncs: all-or-nothing for readers and across a killed
+/// process, as durable as the SQLite commit (`synchronous=NORMAL`) that follows it. Used for
+/// `job.json` at job creation.
+///
+/// # Errors
+/// I/O errors; the temporary file is removed on failure.
+pub fn write_replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_renamed(path, bytes, false)
+}
+
+fn write_renamed(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     let dir = path.parent().ok_or_else(|| io::Error::other("path has no parent"))?;
     let name = path.file_name().and_then(|n| n.to_str()).ok_or_else(|| io::Error::other("path has no file name"))?;
     let tmp = dir.join(format!(".partial-{name}"));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if sync {
+            f.sync_all()?;
+        }
         drop(f);
         fs::rename(&tmp, path)?;
-        fs::File::open(dir)?.sync_all()
+        if sync { fs::File::open(dir)?.sync_all() } else { Ok(()) }
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -194,7 +211,7 @@ mod tests {
     fn truncated_results_are_not_listed() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = JobDir::new(tmp.path());
-        dir.create().unwrap();
+        fs::create_dir_all(dir.results()).unwrap();
         write_atomic(&dir.results().join("a.tsv"), b"12345").unwrap();
         fs::write(dir.results().join("b.tsv"), b"12").unwrap();
         let listed = dir.verified_results(&[

@@ -10,6 +10,7 @@ mod schema;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use rusqlite::{Connection, OptionalExtension as _, params};
@@ -77,6 +78,7 @@ struct Entry {
 /// The store. Cheap to share behind an `Arc`.
 pub struct Store {
     data_dir: PathBuf,
+    version: AtomicU64,
     conn: Mutex<Connection>,
     jobs: RwLock<HashMap<String, Entry>>,
 }
@@ -100,7 +102,7 @@ impl Store {
             .into_iter()
             .map(|r| (r.job.id.clone(), Entry { phase_tx: watch::Sender::new(r.job.phase), record: r }))
             .collect();
-        Ok(Self { data_dir: data_dir.to_owned(), conn: Mutex::new(conn), jobs: RwLock::new(jobs) })
+        Ok(Self { data_dir: data_dir.to_owned(), version: AtomicU64::new(0), conn: Mutex::new(conn), jobs: RwLock::new(jobs) })
     }
 
     /// The directory of job `id`.
@@ -122,6 +124,18 @@ impl Store {
         self.jobs.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Marks a change, after it is visible in memory: a reader that sees the new version reads
+    /// the new content.
+    fn bump(&self) {
+        self.version.fetch_add(1, Ordering::Release);
+    }
+
+    /// A number that changes whenever any job changes (for caches of derived documents).
+    #[must_use]
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
     /// Records a new job (its directory must already hold `job.json` and uploads).
     ///
     /// # Errors
@@ -140,6 +154,7 @@ impl Store {
         tx.commit()?;
         let phase_tx = watch::Sender::new(record.job.phase);
         self.write().insert(record.job.id.clone(), Entry { record, phase_tx });
+        self.bump();
         Ok(())
     }
 
@@ -179,6 +194,8 @@ impl Store {
                 changed
             });
         }
+        drop(jobs);
+        self.bump();
         Ok(record)
     }
 
@@ -189,6 +206,7 @@ impl Store {
     pub fn delete(&self, id: &str) -> Result<(), StoreError> {
         self.lock_conn().execute("DELETE FROM jobs WHERE id = ?1", [id])?;
         self.write().remove(id);
+        self.bump();
         let dir = self.job_dir(id);
         match fs::remove_dir_all(dir.root()) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io { path: dir.root().to_owned(), source: e }),
