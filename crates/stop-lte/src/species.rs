@@ -162,3 +162,32 @@ impl Species {
         if q.is_finite() && q > 0.0 { Ok(q) } else { Err(LteError::BadPartitionFunction { species: self.name.clone(), t_k, q }) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stop_catalog::{Database, parse_catalog, parse_qpart};
+
+    #[test]
+    fn rigid_rotor_high_temperature_limit() {
+        // Q → kT/hB + 1/3 (lte.md §3.1: 7.5638 for CO at 20 K, series 7.57323)
+        let b_hz = 57.635_968e9;
+        let t_k = 2000.0;
+        let limit = t_k / (H_OVER_K_K_S * b_hz) + 1.0 / 3.0;
+        assert!((rigid_rotor_q(b_hz, t_k) / limit - 1.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn catalog_species_needs_q_at_300_k() {
+        let cat = parse_catalog("co.cat", "  115271.2018  0.0005 -5.0105 2    0.0000  3 -28503 101 1           0").expect("line");
+        let no_300 = parse_qpart("co.qpart", "18.75 7.1223\n37.5 13.8965\n", Database::Cdms, 28503).expect("qpart");
+        let err = Species::from_catalog("CO", &cat, no_300, QParams::default()).expect_err("no Q(300)");
+        assert_eq!(err.to_string(), "CDMS tag 28503: the table has no value at exactly 300 K");
+        let with_300 = parse_qpart("co.qpart", "37.5 13.8965\n300 108.8651\n", Database::Cdms, 28503).expect("qpart");
+        let species = Species::from_catalog("CO", &cat, with_300, QParams::default()).expect("species");
+        assert!((species.transitions[0].a_ul_s / 7.2033e-8 - 1.0).abs() < 1e-4);
+        // outside the table: refused, not extrapolated
+        assert!(matches!(species.q(10.0), Err(LteError::Catalog(stop_catalog::CatalogError::OutOfRange { .. }))));
+        assert!(matches!(species.q(-1.0), Err(LteError::InvalidSetting { .. })));
+    }
+}
