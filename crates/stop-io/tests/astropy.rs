@@ -26,6 +26,11 @@ fn sin_pixel_to_world(ra: &WcsAxis, dec: &WcsAxis, px: f64, py: f64) -> (f64, f6
     (alpha.to_degrees().rem_euclid(360.0), delta.to_degrees())
 }
 
+/// A value longer than one card (written with `CONTINUE` cards), with a quote in it.
+fn long_string() -> String {
+    format!("models/{}/O'Brien sphere.toml", "grid-".repeat(30))
+}
+
 fn py_str(path: &Path) -> String {
     format!("{:?}", path.to_str().expect("temp paths are UTF-8"))
 }
@@ -60,6 +65,7 @@ fn astropy_reads_cube_spectrum_and_tables() {
         }),
         object: Some("test cloud".into()),
         history: vec!["written by the stop-io astropy test".into()],
+        extra: vec![stop_io::Card::new("MODELFIL", stop_io::HeaderValue::Str(long_string()))],
         ..ImageMeta::default()
     };
     let data: Vec<f32> = (0..shape.iter().product::<usize>())
@@ -117,12 +123,13 @@ fn astropy_reads_cube_spectrum_and_tables() {
     let list = |xs: &[f64]| xs.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(", ");
     let expected = format!(
         "{{'cube': {{'path': {cube}, 'shape': [5, 4, 3], 'bunit': 'K', 'bmaj_deg': {bmaj:?}, \
-         'specsys': 'LSRK', 'rest_freq_hz': 115271201800.0, 'pixels': [{pixels}]}}, \
+         'specsys': 'LSRK', 'rest_freq_hz': 115271201800.0, 'modelfil': {modelfil:?}, 'pixels': [{pixels}]}}, \
          'spectrum': {{'path': {spec}, 'freq_hz': [{freqs}], 'values': [{values}], 'bunit': 'K'}}, \
          'table': {{'fits': {fits}, 'votable': {vot}, 'names': ['freq_hz', 'level', 'name'], \
          'rest_freq_hz': 115271201800.0, 'rows': [{rows}]}}}}",
         cube = py_str(&cube_path),
         bmaj = 3.0 / 3600.0,
+        modelfil = long_string(),
         pixels = pixels.join(", "),
         spec = py_str(&spectrum_path),
         freqs = list(&freq_hz),

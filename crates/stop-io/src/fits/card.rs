@@ -120,16 +120,25 @@ pub(crate) fn format_card(card: &Card) -> Result<String, &'static str> {
             format!("'{:<8}'", s.replace('\'', "''"))
         }
     };
-    let mut text = if is_standard_keyword(&card.keyword) {
-        format!("{:<8}= {value_text}", card.keyword)
+    let prefix = if is_standard_keyword(&card.keyword) {
+        format!("{:<8}= ", card.keyword)
     } else {
         if card.keyword.contains('=') {
             return Err("keyword holds `=`");
         }
-        format!("HIERARCH {} = {}", card.keyword, value_text.trim_start())
+        format!("HIERARCH {} = ", card.keyword)
     };
+    let value_text = if is_standard_keyword(&card.keyword) {
+        value_text.as_str()
+    } else {
+        value_text.trim_start()
+    };
+    let mut text = format!("{prefix}{value_text}");
     if text.len() > CARD_LEN {
-        return Err("value does not fit in one 80-character card");
+        match &card.value {
+            HeaderValue::Str(s) => return long_string_cards(&prefix, s, &card.comment),
+            _ => return Err("value does not fit in one 80-character card"),
+        }
     }
     if !card.comment.is_empty() {
         text.push_str(" / ");
@@ -137,6 +146,51 @@ pub(crate) fn format_card(card: &Card) -> Result<String, &'static str> {
         text.truncate(CARD_LEN);
     }
     Ok(format!("{text:<80}"))
+}
+
+/// A string too long for one card, written with the long-string convention (FITS 4.0
+/// §4.2.1.2): pieces ending in `&`, continued on `CONTINUE` cards; the comment, cut to fit,
+/// goes on the last card.
+fn long_string_cards(prefix: &str, value: &str, comment: &str) -> Result<String, &'static str> {
+    const CONTINUE_PREFIX: &str = "CONTINUE  ";
+    let mut out = String::new();
+    let mut rest: Vec<char> = value.chars().collect();
+    let mut card_prefix = prefix.to_owned();
+    loop {
+        // Room inside the quotes, less one for `&`; a quote takes two characters once doubled.
+        let room = CARD_LEN
+            .checked_sub(card_prefix.len() + 3)
+            .filter(|&r| r > 0)
+            .ok_or("keyword too long")?;
+        let mut used = 0;
+        let mut take = 0;
+        while take < rest.len() {
+            let width = if rest[take] == '\'' { 2 } else { 1 };
+            if used + width > room {
+                break;
+            }
+            used += width;
+            take += 1;
+        }
+        let piece: String = rest.drain(..take).collect::<String>().replace('\'', "''");
+        let mut card = if rest.is_empty() {
+            let mut last = format!("{card_prefix}'{piece}'");
+            if !comment.is_empty() {
+                last.push_str(" / ");
+                last.push_str(comment);
+                last.truncate(CARD_LEN);
+            }
+            last
+        } else {
+            format!("{card_prefix}'{piece}&'")
+        };
+        card = format!("{card:<80}");
+        out.push_str(&card);
+        if rest.is_empty() {
+            return Ok(out);
+        }
+        card_prefix = CONTINUE_PREFIX.to_owned();
+    }
 }
 
 /// Parses the value part of a card (after `= `): value and comment.
@@ -183,6 +237,28 @@ fn parse_value(text: &str) -> (HeaderValue, String) {
         },
     };
     (value, comment)
+}
+
+/// Merges `CONTINUE` cards into the string value they continue (long-string convention).
+pub(crate) fn join_continued(cards: Vec<Card>) -> Vec<Card> {
+    let mut out: Vec<Card> = Vec::with_capacity(cards.len());
+    for card in cards {
+        if card.keyword == "CONTINUE"
+            && let Some(previous) = out.last_mut()
+            && let HeaderValue::Str(head) = &mut previous.value
+            && head.ends_with('&')
+        {
+            let (value, comment) = parse_value(&card.comment);
+            if let HeaderValue::Str(tail) = value {
+                head.pop();
+                head.push_str(&tail);
+                previous.comment = comment;
+                continue;
+            }
+        }
+        out.push(card);
+    }
+    out
 }
 
 /// Parses one 80-byte card (bytes outside printable ASCII are read as `?`).
@@ -241,6 +317,21 @@ mod tests {
             assert_eq!(text.len(), CARD_LEN);
             assert_eq!(parse_card(text.as_bytes()), card, "{text}");
         }
+    }
+
+    #[test]
+    fn long_strings_continue_over_cards() {
+        let value = format!("/data/models/{}'s grid.toml", "x".repeat(150));
+        let card = Card {
+            keyword: "MODELFIL".into(),
+            value: HeaderValue::Str(value.clone()),
+            comment: "input".into(),
+        };
+        let text = format_card(&card).expect("formats");
+        assert_eq!(text.len() % CARD_LEN, 0);
+        assert!(text.len() > CARD_LEN);
+        let cards: Vec<Card> = text.as_bytes().chunks(CARD_LEN).map(parse_card).collect();
+        assert_eq!(join_continued(cards), vec![card]);
     }
 
     #[test]

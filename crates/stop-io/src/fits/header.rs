@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::card::{BLOCK_LEN, CARD_LEN, Card, HeaderValue, format_card, parse_card};
+use super::card::{BLOCK_LEN, CARD_LEN, Card, HeaderValue, format_card, join_continued, parse_card};
 use crate::IoError;
 
 /// The cards of one HDU header, in file order (without `END`).
@@ -200,7 +200,9 @@ pub(crate) fn parse_hdus(path: &Path, bytes: &[u8]) -> Result<Vec<Hdu>, IoError>
         }
         let mut hdu = Hdu {
             index,
-            header: Header { cards },
+            header: Header {
+                cards: join_continued(cards),
+            },
             data_start: offset,
             data_len: 0,
         };

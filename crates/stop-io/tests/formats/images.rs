@@ -201,3 +201,21 @@ fn structural_extra_keywords_are_refused() {
         );
     }
 }
+
+#[test]
+fn long_string_keywords_round_trip_through_continue_cards() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("long.fits");
+    let long = format!("{} it's long", "abcdefghij".repeat(12));
+    let meta = ImageMeta {
+        object: Some(long.clone()),
+        extra: vec![Card {
+            keyword: "model_file".into(),
+            value: HeaderValue::Str(long),
+            comment: "input".into(),
+        }],
+        ..ImageMeta::default()
+    };
+    write_fits_image(&path, &[1], &[0.0f32], &meta).expect("written");
+    assert_eq!(read_fits_image(&path).expect("read").meta, meta);
+}
