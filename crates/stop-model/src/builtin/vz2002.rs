@@ -55,8 +55,8 @@ impl Vz2002Problem1 {
 }
 
 /// Problem 2: the Shu (1977, ApJ 214, 488) inside-out collapse as tabulated for the benchmark
-/// (RATRAN-style file: 7 header lines, then r [cm], n(H2) [cm⁻³], X, T [K], v_r [km/s],
-/// b_turb [km/s]). Interpolated as LIME's benchmark model does: linear in log r, density
+/// (RATRAN-style file: 7 header lines, then r (cm), n(H2) (cm⁻³), X, T (K), v_r (km/s),
+/// b_turb (km/s)). Interpolated as LIME's benchmark model does: linear in log r, density
 /// log-log; zero density inside the innermost table radius; end values beyond the outermost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShuCollapse {
