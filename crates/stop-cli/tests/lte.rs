@@ -41,6 +41,9 @@ fn co_1_0_line_matches_the_worked_numbers() {
     assert_eq!(co10["tau0"], "0.4534");
     assert_eq!(co10["tpeak_K"], "6.024");
     assert_eq!(co10["e_up_K"], "5.532");
+    // ∫τ dv = 0.482610 km/s and N_u = 3.00408e15 (lte.md §9) with the LAMDA Q
+    assert_eq!(co10["int_tau_kms"], "0.4826");
+    assert_eq!(co10["n_up_cm2"], "3.004e15");
     for column in ["freq_GHz", "e_up_K", "tau0", "tpeak_K", "w_K_kms"] {
         assert!(co10.contains_key(column), "column {column}");
     }

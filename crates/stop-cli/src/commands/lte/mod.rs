@@ -133,7 +133,8 @@ pub enum SourceShapeArg {
 pub enum LinesFormat {
     /// Aligned columns for reading.
     Text,
-    /// Tab-separated: freq_GHz, e_up_K, tau0, tpeak_K, w_K_kms, then more columns.
+    /// Tab-separated, 4 significant digits: freq_GHz, e_up_K, tau0, tpeak_K, w_K_kms,
+    /// int_tau_kms, n_up_cm2, a_ul_s, g_up, component, species, label.
     Tsv,
     /// JSON array of rows, full precision.
     Json,

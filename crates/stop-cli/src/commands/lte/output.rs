@@ -34,16 +34,17 @@ pub fn print_lines(rows: &[LineRow], format: LinesFormat) -> anyhow::Result<()> 
             writeln!(out)?;
         }
         LinesFormat::Tsv => {
-            writeln!(out, "freq_GHz\te_up_K\ttau0\ttpeak_K\tw_K_kms\tn_up_cm2\ta_ul_s\tg_up\tcomponent\tspecies\tlabel")?;
+            writeln!(out, "freq_GHz\te_up_K\ttau0\ttpeak_K\tw_K_kms\tint_tau_kms\tn_up_cm2\ta_ul_s\tg_up\tcomponent\tspecies\tlabel")?;
             for r in rows {
                 writeln!(
                     out,
-                    "{:.7}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{:.7}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     r.freq_hz * 1e-9,
                     sig4(r.eup_k),
                     sig4(r.tau0),
                     sig4(r.tpeak_k),
                     sig4(r.w_k_km_s),
+                    sig4(r.integrated_tau_km_s),
                     sig4(r.upper_column_cm2),
                     sig4(r.a_ul_s),
                     r.g_up,
