@@ -20,6 +20,8 @@ pub enum Command {
     Molecule(crate::commands::molecule::MoleculeArgs),
     /// Escape-probability (RADEX) models from a RADEX input file or a TOML/JSON model.
     Lvg(crate::commands::lvg::LvgArgs),
+    /// A grid of escape-probability models from a TOML spec, streamed to TSV/FITS/VOTable.
+    Grid(crate::commands::grid::GridArgs),
     /// Run the IVOA UWS 1.1 web service (job lists at /uws/{type}).
     Serve(crate::commands::serve::ServeArgs),
     /// Run one job from its directory (used by `stop serve`'s worker pool).

@@ -2,7 +2,9 @@
 //! T_R as the Rayleigh–Jeans temperature of I_bg e^(−τ) + B(T_ex)(1 − e^(−τ)) above the
 //! background, and the two fluxes, with RADEX's groupings and literals.
 
-use stop_physics::radex_legacy::{C_CM_S, FGAUSS, GAUSS_FACTOR_F32, HC_OVER_K_CM_K, K_ERG_K, MAX_EXPONENT, TWO_HC};
+use stop_physics::radex_legacy::{
+    C_CM_S, FGAUSS, GAUSS_FACTOR_F32, HC_OVER_K_CM_K, K_ERG_K, MAX_EXPONENT, TWO_HC,
+};
 
 use crate::background::LineBackground;
 use crate::model::Problem;
@@ -16,7 +18,13 @@ const BACKGROUND_NEGLIGIBLE: f64 = 0.02_f32 as f64;
 
 /// The printed quantities of line `i_line`.
 #[must_use]
-pub fn line_result(problem: &Problem, solution: &Solution, background: &LineBackground, fwhm_cm_s: f64, i_line: usize) -> LineResult {
+pub fn line_result(
+    problem: &Problem,
+    solution: &Solution,
+    background: &LineBackground,
+    fwhm_cm_s: f64,
+    i_line: usize,
+) -> LineResult {
     let line = &problem.lines[i_line];
     let file_line = &problem.molecule.lines[i_line];
     let xnu = line.wavenumber_cm1;
@@ -26,12 +34,28 @@ pub fn line_result(problem: &Problem, solution: &Solution, background: &LineBack
     let backi = background.intensity_cgs;
     // source function B(T_ex)
     let hnu = HC_OVER_K_CM_K * xnu / tex_k;
-    let bnutex = if hnu >= MAX_EXPONENT { 0.0 } else { TWO_HC * xt / ((HC_OVER_K_CM_K * xnu / tex_k).exp() - 1.0) };
-    let ftau = if tau.abs() <= TAU_INFINITE { (-tau).exp() } else { 0.0 };
+    let bnutex = if hnu >= MAX_EXPONENT {
+        0.0
+    } else {
+        TWO_HC * xt / ((HC_OVER_K_CM_K * xnu / tex_k).exp() - 1.0)
+    };
+    let ftau = if tau.abs() <= TAU_INFINITE {
+        (-tau).exp()
+    } else {
+        0.0
+    };
     let toti = backi * ftau + bnutex * (1.0 - ftau);
-    let tback = if backi == 0.0 { 0.0 } else { HC_OVER_K_CM_K * xnu / (TWO_HC * xt / backi + 1.0).ln() };
+    let tback = if backi == 0.0 {
+        0.0
+    } else {
+        HC_OVER_K_CM_K * xnu / (TWO_HC * xt / backi + 1.0).ln()
+    };
     let hnu = HC_OVER_K_CM_K * xnu;
-    let ta = if (tback / hnu).abs() <= BACKGROUND_NEGLIGIBLE { toti } else { toti - backi };
+    let ta = if (tback / hnu).abs() <= BACKGROUND_NEGLIGIBLE {
+        toti
+    } else {
+        toti - backi
+    };
     // T_R = ΔI / (2kν̃²), the divisor formed as ((2hc ν̃) ν̃)/c₂
     let t_r_k = ta / (TWO_HC * xnu * xnu / HC_OVER_K_CM_K);
     let kkms = GAUSS_FACTOR_F32 * fwhm_cm_s * t_r_k;
@@ -64,7 +88,11 @@ pub fn in_window(freq_ghz: f64, fmin_ghz: f64, fmax_ghz: f64) -> bool {
 /// everything (0 to 3e7 GHz), reversed limits are swapped, then clipped to [0, 3e7].
 #[must_use]
 pub fn radex_window(fmin_ghz: f64, fmax_ghz: f64) -> (f64, f64) {
-    let (mut lo, mut hi) = if fmin_ghz == fmax_ghz { (0.0, 3.0e7) } else { (fmin_ghz, fmax_ghz) };
+    let (mut lo, mut hi) = if fmin_ghz == fmax_ghz {
+        (0.0, 3.0e7)
+    } else {
+        (fmin_ghz, fmax_ghz)
+    };
     if lo > hi {
         // RADEX swaps arithmetically; kept for parity of the rounding
         lo += hi;

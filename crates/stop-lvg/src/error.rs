@@ -18,7 +18,9 @@ pub enum LvgError {
         expected: &'static str,
     },
     /// A background temperature below zero (RADEX's user spectrum) is not supported.
-    #[error("background temperature `{tbg_k}` K: only T_bg > 0 (blackbody) and T_bg = 0 (interstellar field) are supported")]
+    #[error(
+        "background temperature `{tbg_k}` K: only T_bg > 0 (blackbody) and T_bg = 0 (interstellar field) are supported"
+    )]
     UnsupportedBackground {
         /// The temperature given, K.
         tbg_k: f64,
@@ -30,7 +32,9 @@ pub enum LvgError {
         available: String,
     },
     /// A line of the molecule has a non-positive wavenumber (upper below lower).
-    #[error("line {line} (1-based) has wavenumber `{wavenumber_cm1}` cm^-1: upper level must lie above the lower one")]
+    #[error(
+        "line {line} (1-based) has wavenumber `{wavenumber_cm1}` cm^-1: upper level must lie above the lower one"
+    )]
     BadLine {
         /// 1-based line number in the file.
         line: usize,
@@ -52,6 +56,9 @@ pub enum LvgError {
         /// What is wrong, quoting the value.
         message: String,
     },
+    /// Writing a grid's output table failed.
+    #[error("grid output: {0}")]
+    Output(#[from] stop_io::IoError),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

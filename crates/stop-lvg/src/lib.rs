@@ -6,6 +6,7 @@ pub mod emission;
 pub mod error;
 pub mod escape;
 pub mod fast;
+pub mod grid;
 pub mod linpack;
 pub mod model;
 pub mod rates;

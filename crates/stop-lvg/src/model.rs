@@ -31,15 +31,27 @@ impl ModelParams {
     /// # Errors
     /// [`LvgError::BadParameter`] naming the first bad parameter.
     pub fn validate(&self) -> Result<(), LvgError> {
-        let positive = [("tkin_k", self.tkin_k), ("column_cm2", self.column_cm2), ("fwhm_km_s", self.fwhm_km_s)];
+        let positive = [
+            ("tkin_k", self.tkin_k),
+            ("column_cm2", self.column_cm2),
+            ("fwhm_km_s", self.fwhm_km_s),
+        ];
         for (name, value) in positive {
             if !(value.is_finite() && value > 0.0) {
-                return Err(LvgError::BadParameter { name, value, expected: "a finite value > 0" });
+                return Err(LvgError::BadParameter {
+                    name,
+                    value,
+                    expected: "a finite value > 0",
+                });
             }
         }
         for &value in &self.densities.0 {
             if !(value.is_finite() && value >= 0.0) {
-                return Err(LvgError::BadParameter { name: "density_cm3", value, expected: "a finite density >= 0" });
+                return Err(LvgError::BadParameter {
+                    name: "density_cm3",
+                    value,
+                    expected: "a finite density >= 0",
+                });
             }
         }
         if !self.tbg_k.is_finite() || self.tbg_k < 0.0 {
@@ -94,7 +106,10 @@ impl Problem {
         for (i_line, line) in molecule.lines.iter().enumerate() {
             let wavenumber_cm1 = molecule.line_wavenumber_cm1(i_line);
             if wavenumber_cm1.is_nan() || wavenumber_cm1 < EPS {
-                return Err(LvgError::BadLine { line: i_line + 1, wavenumber_cm1 });
+                return Err(LvgError::BadLine {
+                    line: i_line + 1,
+                    wavenumber_cm1,
+                });
             }
             lines.push(LineConst {
                 up: line.up,

@@ -46,7 +46,8 @@ impl CollisionSetup {
         let mut d = model.densities;
         self.thermal_opr = None;
         let (h2, para, ortho) = (PartnerKind::H2, PartnerKind::ParaH2, PartnerKind::OrthoH2);
-        if molecule.partners.len() > 1 && d.get(h2) > EPS && d.get(para) < EPS && d.get(ortho) < EPS {
+        if molecule.partners.len() > 1 && d.get(h2) > EPS && d.get(para) < EPS && d.get(ortho) < EPS
+        {
             // opr = min(3, 9 exp(−170.6/T)) (escape-probability.md §4)
             let opr = f64::min(3.0, 9.0 * (-H2_ORTHO_PARA_DE_K_F32 / tkin_k).exp());
             d.set(para, d.get(h2) / (opr + 1.0));
@@ -67,7 +68,9 @@ impl CollisionSetup {
         };
         if !found {
             let available: Vec<&str> = molecule.partners.iter().map(|p| p.kind.name()).collect();
-            return Err(LvgError::NoRatesForPartners { available: available.join(", ") });
+            return Err(LvgError::NoRatesForPartners {
+                available: available.join(", "),
+            });
         }
         // detailed balance, C_lu = (g_u/g_l) exp(−c₂ΔE/T) C_ul (van der Tak et al. 2007, eq. 5)
         let levels = &molecule.levels;
@@ -119,7 +122,12 @@ impl CollisionSetup {
 
     /// As [`Self::accumulate`], from RADEX's per-block tables: the file's blocks with their
     /// partner, then the blocks left from earlier files, counted as H2 (id 1).
-    fn accumulate_with_stale(&mut self, problem: &Problem, process: &RadexProcess, d: &PartnerDensities) -> bool {
+    fn accumulate_with_stale(
+        &mut self,
+        problem: &Problem,
+        process: &RadexProcess,
+        d: &PartnerDensities,
+    ) -> bool {
         let n = problem.n_levels();
         let partners = &problem.molecule.partners;
         let mut found = false;
@@ -128,7 +136,11 @@ impl CollisionSetup {
             if density_cm3 <= 0.0 {
                 continue;
             }
-            let current = partners.iter().enumerate().filter(|(_, p)| p.kind == kind).map(|(j, _)| j);
+            let current = partners
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind == kind)
+                .map(|(j, _)| j);
             let stale = (partners.len()..process.n_blocks()).filter(|_| kind == PartnerKind::H2);
             for block in current.chain(stale) {
                 found = true;
@@ -163,26 +175,40 @@ mod tests {
     use crate::escape::Geometry;
 
     fn model(densities: PartnerDensities, tkin_k: f64) -> ModelParams {
-        ModelParams { tkin_k, densities, tbg_k: 2.73, column_cm2: 1e13, fwhm_km_s: 1.0, geometry: Geometry::Sphere }
+        ModelParams {
+            tkin_k,
+            densities,
+            tbg_k: 2.73,
+            column_cm2: 1e13,
+            fwhm_km_s: 1.0,
+            geometry: Geometry::Sphere,
+        }
     }
 
     #[test]
     fn total_h2_is_split_thermally_for_co() {
-        let problem = Problem::new(stop_molecule::shipped("co").expect("co ships")).expect("co is valid");
+        let problem =
+            Problem::new(stop_molecule::shipped("co").expect("co ships")).expect("co is valid");
         let mut d = PartnerDensities::default();
         d.set(PartnerKind::H2, 1e4);
         let mut setup = CollisionSetup::default();
-        setup.fill(&problem, &model(d, 30.0), None).expect("co has H2 rates");
+        setup
+            .fill(&problem, &model(d, 30.0), None)
+            .expect("co has H2 rates");
         // models.tsv m00033-like header: 9.704E+03 para, 2.961E+02 ortho at 30 K
         let used = setup.densities_used;
         assert!((used.get(PartnerKind::ParaH2) / 9.704e3 - 1.0).abs() < 1e-4);
         assert!((used.get(PartnerKind::OrthoH2) / 2.961e2 - 1.0).abs() < 1e-3);
-        assert_eq!(setup.total_density_cm3, 1e4 + used.get(PartnerKind::ParaH2) + used.get(PartnerKind::OrthoH2));
+        assert_eq!(
+            setup.total_density_cm3,
+            1e4 + used.get(PartnerKind::ParaH2) + used.get(PartnerKind::OrthoH2)
+        );
     }
 
     #[test]
     fn detailed_balance_and_loss_rates() {
-        let problem = Problem::new(stop_molecule::shipped("hco+").expect("hco+ ships")).expect("valid");
+        let problem =
+            Problem::new(stop_molecule::shipped("hco+").expect("hco+ ships")).expect("valid");
         let mut d = PartnerDensities::default();
         d.set(PartnerKind::H2, 1e5);
         let mut setup = CollisionSetup::default();

@@ -111,7 +111,13 @@ pub fn printed_lines(
     window_ghz: (f64, f64),
 ) -> Vec<LineResult> {
     (0..problem.lines.len())
-        .filter(|&i| crate::in_window(problem.molecule.lines[i].freq_ghz, window_ghz.0, window_ghz.1))
+        .filter(|&i| {
+            crate::in_window(
+                problem.molecule.lines[i].freq_ghz,
+                window_ghz.0,
+                window_ghz.1,
+            )
+        })
         .map(|i| crate::line_result(problem, solution, &solution.background[i], fwhm_cm_s, i))
         .collect()
 }

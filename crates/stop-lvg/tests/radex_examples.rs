@@ -8,21 +8,28 @@ use std::path::Path;
 use stop_lvg::radex::{RadexBlock, RadexProcess, parse_radex_input, write_radex_block};
 use stop_lvg::{CompatSolver, Geometry, ModelParams, Problem, Solution};
 
-const RAW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/radex/raw");
+const RAW: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/reference/radex/raw"
+);
 const LAMDA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/lamda");
 
 fn reproduce(geometry: Geometry) {
     let name = format!("{}_examples", geometry.name());
     let input_path = Path::new(RAW).join(format!("{name}.inp"));
-    let text = std::fs::read_to_string(&input_path).expect("the RADEX raw reference must be present");
-    let expected = std::fs::read_to_string(Path::new(RAW).join(format!("{name}.out"))).expect("reference output");
-    let models = parse_radex_input(&input_path.display().to_string(), &text).expect("valid RADEX input");
+    let text =
+        std::fs::read_to_string(&input_path).expect("the RADEX raw reference must be present");
+    let expected = std::fs::read_to_string(Path::new(RAW).join(format!("{name}.out")))
+        .expect("reference output");
+    let models =
+        parse_radex_input(&input_path.display().to_string(), &text).expect("valid RADEX input");
     assert_eq!(models.len(), 6);
     let mut solver = CompatSolver::default();
     let mut process = RadexProcess::new();
     let mut out = String::new();
     for input in &models {
-        let molecule = stop_molecule::resolve_molecule(&input.molecule_file, &[Path::new(LAMDA)]).expect("molecule");
+        let molecule = stop_molecule::resolve_molecule(&input.molecule_file, &[Path::new(LAMDA)])
+            .expect("molecule");
         let problem = Problem::new(molecule).expect("valid molecule");
         let model = ModelParams {
             tkin_k: input.tkin_k,
@@ -33,7 +40,9 @@ fn reproduce(geometry: Geometry) {
             geometry,
         };
         let mut solution = Solution::default();
-        solver.solve_in_process(&problem, &model, Some(&mut process), &mut solution).expect("model sets up");
+        solver
+            .solve_in_process(&problem, &model, Some(&mut process), &mut solution)
+            .expect("model sets up");
         let block = RadexBlock {
             molecule_file: &input.molecule_file,
             problem: &problem,

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod lte;
+pub mod grid;
 pub mod lvg;
 pub mod molecule;
 pub mod rotdiag;

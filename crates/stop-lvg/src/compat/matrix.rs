@@ -18,7 +18,8 @@ pub(crate) const VERY_THICK_ABOVE: f64 = 1.0e5;
 /// τ = [(N/Δv) · ((x_l g_u)/g_l − x_u)] / ((F ν̃³)/A).
 #[inline]
 pub(crate) fn optical_depth(line: &LineConst, cddv: f64, populations: &[f64]) -> f64 {
-    cddv * (populations[line.lo] * line.g_up / line.g_lo - populations[line.up]) / (FGAUSS * line.wavenumber3 / line.a_ul_s)
+    cddv * (populations[line.lo] * line.g_up / line.g_lo - populations[line.up])
+        / (FGAUSS * line.wavenumber3 / line.a_ul_s)
 }
 
 /// Start the matrix: every element −1e-30 · n_tot.
@@ -69,7 +70,11 @@ pub(crate) fn assemble_thin(
     clear(matrix, n, collisions.total_density_cm3);
     for (line, bg) in lines.iter().zip(background) {
         let etr = HC_OVER_K_CM_K * line.wavenumber_cm1 / bg.t_rad_k;
-        let exr = if etr >= MAX_EXPONENT { 0.0 } else { 1.0 / (etr.exp() - 1.0) };
+        let exr = if etr >= MAX_EXPONENT {
+            0.0
+        } else {
+            1.0 / (etr.exp() - 1.0)
+        };
         let (m, l) = (line.up, line.lo);
         matrix[m * n + m] += line.a_ul_s * (1.0 + exr);
         matrix[l * n + l] += line.a_ul_s * line.g_up * exr / line.g_lo;
@@ -102,7 +107,10 @@ pub(crate) fn assemble_escape(
     tau: &mut [f64],
 ) -> PassCounts {
     clear(matrix, n, collisions.total_density_cm3);
-    let mut counts = PassCounts { n_thick: 0, n_very_thick: 0 };
+    let mut counts = PassCounts {
+        n_thick: 0,
+        n_very_thick: 0,
+    };
     for ((line, bg), tau) in lines.iter().zip(background).zip(tau.iter_mut()) {
         *tau = optical_depth(line, cddv, populations);
         if *tau > THICK_COUNT_ABOVE {

@@ -41,7 +41,11 @@ pub struct CompatParams {
 
 impl Default for CompatParams {
     fn default() -> Self {
-        CompatParams { min_iterations: 10, max_iterations: 9999, tolerance: 1.0e-6_f32 as f64 }
+        CompatParams {
+            min_iterations: 10,
+            max_iterations: 9999,
+            tolerance: 1.0e-6_f32 as f64,
+        }
     }
 }
 
@@ -50,7 +54,11 @@ impl CompatParams {
     /// tolerance of 1e-12 (escape-probability.md §13 reran RADEX's scheme the same way).
     #[must_use]
     pub fn tight() -> Self {
-        CompatParams { min_iterations: 400, max_iterations: 20_000, tolerance: 1e-12 }
+        CompatParams {
+            min_iterations: 400,
+            max_iterations: 20_000,
+            tolerance: 1e-12,
+        }
     }
 }
 
@@ -70,7 +78,10 @@ impl CompatSolver {
     /// A solver with the given controls.
     #[must_use]
     pub fn new(params: CompatParams) -> Self {
-        CompatSolver { params, ..CompatSolver::default() }
+        CompatSolver {
+            params,
+            ..CompatSolver::default()
+        }
     }
 
     /// Solve one model into `out` (its buffers are reused).
@@ -78,7 +89,12 @@ impl CompatSolver {
     /// # Errors
     /// Bad parameters, an unsupported background or no usable collision rates. Numerical
     /// failure is not an error: it is the [`Solution::status`].
-    pub fn solve(&mut self, problem: &Problem, model: &ModelParams, out: &mut Solution) -> Result<(), LvgError> {
+    pub fn solve(
+        &mut self,
+        problem: &Problem,
+        model: &ModelParams,
+        out: &mut Solution,
+    ) -> Result<(), LvgError> {
         self.solve_in_process(problem, model, None, out)
     }
 
@@ -116,7 +132,14 @@ impl CompatSolver {
         let cddv = model.column_cm2 / model.fwhm_cm_s();
 
         // iteration 0: optically thin in the background field
-        matrix::assemble_thin(&mut self.matrix, &mut self.rhs, n, &problem.lines, &out.background, &self.collisions);
+        matrix::assemble_thin(
+            &mut self.matrix,
+            &mut self.rhs,
+            n,
+            &problem.lines,
+            &out.background,
+            &self.collisions,
+        );
         if let Some(status) = self.solve_and_update(problem, out, 0, cddv, 0) {
             out.status = Some(status);
             out.iterations = 0;
@@ -200,10 +223,15 @@ impl CompatSolver {
         for (i_line, line) in problem.lines.iter().enumerate() {
             let (xu, xl) = (x[line.up], x[line.lo]);
             let at_floor = xl <= MIN_POP || xu <= MIN_POP;
-            let excitation = || HC_OVER_K_CM_K * line.wavenumber_cm1 / (xl * line.g_up / (xu * line.g_lo)).ln();
+            let excitation =
+                || HC_OVER_K_CM_K * line.wavenumber_cm1 / (xl * line.g_up / (xu * line.g_lo)).ln();
             if niter == 0 {
                 // at the floor RADEX stores the background intensity as T_ex (§9 parity note)
-                out.tex_k[i_line] = if at_floor { out.background[i_line].intensity_cgs } else { excitation() };
+                out.tex_k[i_line] = if at_floor {
+                    out.background[i_line].intensity_cgs
+                } else {
+                    excitation()
+                };
             } else {
                 let old = out.tex_k[i_line];
                 let this_tex = if at_floor { old } else { excitation() };

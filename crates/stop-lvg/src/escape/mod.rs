@@ -99,7 +99,10 @@ mod tests {
                 let h = 1e-6 * tau.abs();
                 let fd = (geometry.beta(tau + h) - geometry.beta(tau - h)) / (2.0 * h);
                 let an = geometry.dbeta_dtau(tau);
-                assert!((fd - an).abs() <= 1e-5 * an.abs().max(1e-3), "{geometry:?} tau={tau}: {fd} vs {an}");
+                assert!(
+                    (fd - an).abs() <= 1e-5 * an.abs().max(1e-3),
+                    "{geometry:?} tau={tau}: {fd} vs {an}"
+                );
             }
         }
     }

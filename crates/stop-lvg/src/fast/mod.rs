@@ -38,7 +38,11 @@ pub struct FastParams {
 
 impl Default for FastParams {
     fn default() -> Self {
-        FastParams { max_newton: 60, max_fixed_point: 5000, residual_tolerance: 1e-10 }
+        FastParams {
+            max_newton: 60,
+            max_fixed_point: 5000,
+            residual_tolerance: 1e-10,
+        }
     }
 }
 
@@ -65,14 +69,22 @@ impl FastSolver {
     /// A solver with the given controls.
     #[must_use]
     pub fn new(params: FastParams) -> Self {
-        FastSolver { params, ..FastSolver::default() }
+        FastSolver {
+            params,
+            ..FastSolver::default()
+        }
     }
 
     /// Solve one model from RADEX's optically thin start.
     ///
     /// # Errors
     /// Bad parameters, an unsupported background or no usable collision rates.
-    pub fn solve(&mut self, problem: &Problem, model: &ModelParams, out: &mut Solution) -> Result<(), LvgError> {
+    pub fn solve(
+        &mut self,
+        problem: &Problem,
+        model: &ModelParams,
+        out: &mut Solution,
+    ) -> Result<(), LvgError> {
         self.solve_from(problem, model, None, out)
     }
 
@@ -91,15 +103,30 @@ impl FastSolver {
         model.validate()?;
         self.collisions.fill(problem, model, None)?;
         self.wavenumbers.clear();
-        self.wavenumbers.extend(problem.lines.iter().map(|l| l.wavenumber_cm1));
+        self.wavenumbers
+            .extend(problem.lines.iter().map(|l| l.wavenumber_cm1));
         line_backgrounds(model.tbg_k, &self.wavenumbers, &mut out.background)?;
         let n = problem.n_levels();
         let cddv = model.column_cm2 / model.fwhm_cm_s();
-        system::prepare(&mut self.base, &mut self.terms, n, &problem.lines, &out.background, &self.collisions, cddv);
+        system::prepare(
+            &mut self.base,
+            &mut self.terms,
+            n,
+            &problem.lines,
+            &out.background,
+            &self.collisions,
+            cddv,
+        );
         for buffer in [&mut self.matrix, &mut self.jacobian] {
             buffer.resize(n * n, 0.0);
         }
-        for buffer in [&mut self.f, &mut self.scale, &mut self.x, &mut self.trial, &mut self.step] {
+        for buffer in [
+            &mut self.f,
+            &mut self.scale,
+            &mut self.x,
+            &mut self.trial,
+            &mut self.step,
+        ] {
             buffer.resize(n, 0.0);
         }
         self.pivots.resize(n, 0);
@@ -124,7 +151,16 @@ impl FastSolver {
 
     /// x = solution of the β = 1 system (RADEX's iteration 0); false when singular.
     fn thin_start(&mut self, model: &ModelParams, n: usize) -> bool {
-        system::assemble(&mut self.matrix, None, &self.base, &self.terms, model.geometry, n, &self.x, true);
+        system::assemble(
+            &mut self.matrix,
+            None,
+            &self.base,
+            &self.terms,
+            model.geometry,
+            n,
+            &self.x,
+            true,
+        );
         if linpack::factor(&mut self.matrix, n, &mut self.pivots).is_err() {
             return false;
         }
@@ -141,10 +177,25 @@ impl FastSolver {
     /// RADEX's relaxed fixed-point iteration (escape-probability.md §9) until the largest
     /// relative change of the populations above 1e-6 is below `until` or `max` iterations;
     /// returns (iterations, last change, NaN seen, singular).
-    fn fixed_point(&mut self, model: &ModelParams, n: usize, until: f64, max: u32) -> (u32, f64, bool, bool) {
+    fn fixed_point(
+        &mut self,
+        model: &ModelParams,
+        n: usize,
+        until: f64,
+        max: u32,
+    ) -> (u32, f64, bool, bool) {
         let mut change = f64::INFINITY;
         for iteration in 1..=max {
-            if !system::assemble(&mut self.matrix, None, &self.base, &self.terms, model.geometry, n, &self.x, false) {
+            if !system::assemble(
+                &mut self.matrix,
+                None,
+                &self.base,
+                &self.terms,
+                model.geometry,
+                n,
+                &self.x,
+                false,
+            ) {
                 return (iteration, change, true, false);
             }
             if linpack::factor(&mut self.matrix, n, &mut self.pivots).is_err() {
@@ -178,7 +229,8 @@ impl FastSolver {
         let tolerance = self.params.residual_tolerance;
         let (mut iterations, mut saw_nan) = (0, false);
         if !warm {
-            let (done, _, nan, singular) = self.fixed_point(model, n, SWITCH_TO_NEWTON, self.params.max_fixed_point);
+            let (done, _, nan, singular) =
+                self.fixed_point(model, n, SWITCH_TO_NEWTON, self.params.max_fixed_point);
             iterations += done;
             saw_nan |= nan;
             if singular {
@@ -262,13 +314,26 @@ impl FastSolver {
                 break;
             }
         }
-        let status = if saw_nan { Status::NanDuringIteration } else { Status::NotConverged };
+        let status = if saw_nan {
+            Status::NanDuringIteration
+        } else {
+            Status::NotConverged
+        };
         (status, iterations, residual)
     }
 
     /// Assemble A(τ(x)) and return the relative residual (F left in `self.f`).
     fn residual_at_x(&mut self, model: &ModelParams, n: usize) -> f64 {
-        if !system::assemble(&mut self.matrix, None, &self.base, &self.terms, model.geometry, n, &self.x, false) {
+        if !system::assemble(
+            &mut self.matrix,
+            None,
+            &self.base,
+            &self.terms,
+            model.geometry,
+            n,
+            &self.x,
+            false,
+        ) {
             return f64::NAN;
         }
         system::residual(&self.matrix, n, &self.x, &mut self.f, &mut self.scale)
@@ -284,22 +349,27 @@ impl FastSolver {
         residual: f64,
     ) -> Result<(), LvgError> {
         out.populations.clear();
-        out.populations.extend(self.x.iter().map(|v| v.max(MIN_POP)));
+        out.populations
+            .extend(self.x.iter().map(|v| v.max(MIN_POP)));
         out.pop_sum = out.populations.iter().sum();
         out.tex_k.clear();
         out.tau.clear();
         for (line, term) in problem.lines.iter().zip(&self.terms) {
             let (xu, xl) = (out.populations[line.up], out.populations[line.lo]);
-            out.tex_k.push(HC_OVER_K_CM_K * line.wavenumber_cm1 / (xl * line.g_up / (xu * line.g_lo)).ln());
+            out.tex_k.push(
+                HC_OVER_K_CM_K * line.wavenumber_cm1 / (xl * line.g_up / (xu * line.g_lo)).ln(),
+            );
             out.tau.push(system::tau(term, &out.populations));
         }
         out.iterations = iterations;
         out.residual = residual;
-        out.status = Some(if status == Status::Converged && (out.pop_sum - 1.0).abs() > POP_SUM_TOLERANCE {
-            Status::PopSumNot1
-        } else {
-            status
-        });
+        out.status = Some(
+            if status == Status::Converged && (out.pop_sum - 1.0).abs() > POP_SUM_TOLERANCE {
+                Status::PopSumNot1
+            } else {
+                status
+            },
+        );
         Ok(())
     }
 
@@ -308,7 +378,12 @@ impl FastSolver {
     ///
     /// # Errors
     /// As [`Self::solve`].
-    pub fn residual_of(&mut self, problem: &Problem, model: &ModelParams, populations: &[f64]) -> Result<f64, LvgError> {
+    pub fn residual_of(
+        &mut self,
+        problem: &Problem,
+        model: &ModelParams,
+        populations: &[f64],
+    ) -> Result<f64, LvgError> {
         let mut scratch = Solution::default();
         let saved = self.params;
         self.params.max_newton = 0;

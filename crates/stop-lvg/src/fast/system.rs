@@ -128,7 +128,13 @@ pub(crate) const RESIDUAL_POPULATION_FLOOR: f64 = 1e-12;
 
 /// F = A x − b (b = e_last) and the relative residual max_i |F_i| / Σ_j |A_ij x_j| over the
 /// balance rows of levels with x_i ≥ [`RESIDUAL_POPULATION_FLOOR`] and the normalisation.
-pub(crate) fn residual(matrix: &[f64], n: usize, x: &[f64], f: &mut [f64], scale: &mut [f64]) -> f64 {
+pub(crate) fn residual(
+    matrix: &[f64],
+    n: usize,
+    x: &[f64],
+    f: &mut [f64],
+    scale: &mut [f64],
+) -> f64 {
     f.iter_mut().for_each(|v| *v = 0.0);
     scale.iter_mut().for_each(|v| *v = 0.0);
     for (j, &xj) in x.iter().enumerate() {

@@ -41,7 +41,11 @@ pub fn format_i(value: i64, width: usize) -> String {
 }
 
 fn fit(text: String, width: usize) -> String {
-    if text.len() > width { "*".repeat(width) } else { format!("{text:>width$}") }
+    if text.len() > width {
+        "*".repeat(width)
+    } else {
+        format!("{text:>width$}")
+    }
 }
 
 fn special(value: f64, width: usize) -> Option<String> {
@@ -49,7 +53,11 @@ fn special(value: f64, width: usize) -> Option<String> {
         Some(fit("NaN".to_owned(), width))
     } else if value.is_infinite() {
         let text = if value > 0.0 { "Infinity" } else { "-Infinity" };
-        Some(if text.len() <= width { fit(text.to_owned(), width) } else { fit(if value > 0.0 { "Inf" } else { "-Inf" }.to_owned(), width) })
+        Some(if text.len() <= width {
+            fit(text.to_owned(), width)
+        } else {
+            fit(if value > 0.0 { "Inf" } else { "-Inf" }.to_owned(), width)
+        })
     } else {
         None
     }

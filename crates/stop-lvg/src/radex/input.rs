@@ -61,7 +61,10 @@ pub fn partner_id_from_radex_name(name: &str) -> Option<PartnerKind> {
 /// files) or 0, set each given partner (a later one of the same kind wins), then, if para- or
 /// ortho-H2 is given, n(H2) := n(pH2) + n(oH2).
 #[must_use]
-pub fn radex_densities(partners: &[(PartnerKind, f64)], radex_default_h2: bool) -> PartnerDensities {
+pub fn radex_densities(
+    partners: &[(PartnerKind, f64)],
+    radex_default_h2: bool,
+) -> PartnerDensities {
     let mut d = PartnerDensities::default();
     if radex_default_h2 {
         d.set(PartnerKind::H2, DEFAULT_H2_CM3);
@@ -82,7 +85,11 @@ pub fn radex_densities(partners: &[(PartnerKind, f64)], radex_default_h2: bool) 
 /// [`LvgError::Input`] naming the line and the question whose answer is missing, not a
 /// number or outside RADEX's accepted range.
 pub fn parse_radex_input(source_name: &str, text: &str) -> Result<Vec<RadexInput>, LvgError> {
-    let mut reader = Reader { source_name, lines: text.lines().collect(), next: 0 };
+    let mut reader = Reader {
+        source_name,
+        lines: text.lines().collect(),
+        next: 0,
+    };
     let mut models = Vec::new();
     loop {
         reader.skip_blank();
@@ -116,7 +123,12 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error(&self, line: usize, field: &str, message: String) -> LvgError {
-        LvgError::Input { source_name: self.source_name.to_owned(), line, field: field.to_owned(), message }
+        LvgError::Input {
+            source_name: self.source_name.to_owned(),
+            line,
+            field: field.to_owned(),
+            message,
+        }
     }
 
     fn skip_blank(&mut self) {
@@ -136,19 +148,31 @@ impl Reader<'_> {
     }
 
     /// Tokens for one list-directed read of `count` values (continuing on following lines).
-    fn tokens(&mut self, field: &str, count: usize, optional: bool) -> Result<Option<Vec<(usize, String)>>, LvgError> {
+    fn tokens(
+        &mut self,
+        field: &str,
+        count: usize,
+        optional: bool,
+    ) -> Result<Option<Vec<(usize, String)>>, LvgError> {
         let mut tokens = Vec::with_capacity(count);
         while tokens.len() < count {
             if self.next >= self.lines.len() {
                 if optional && tokens.is_empty() {
                     return Ok(None);
                 }
-                return Err(self.error(self.next, field, "file ends before this answer".to_owned()));
+                return Err(self.error(
+                    self.next,
+                    field,
+                    "file ends before this answer".to_owned(),
+                ));
             }
             let line_no = self.next + 1;
             let line = self.lines[self.next];
             self.next += 1;
-            for token in line.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()) {
+            for token in line
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|t| !t.is_empty())
+            {
                 if tokens.len() < count {
                     tokens.push((line_no, token.to_owned()));
                 }
@@ -157,8 +181,15 @@ impl Reader<'_> {
         Ok(Some(tokens))
     }
 
-    fn values(&mut self, field: &str, count: usize, optional: bool) -> Result<Option<Vec<(usize, f64)>>, LvgError> {
-        let Some(tokens) = self.tokens(field, count, optional)? else { return Ok(None) };
+    fn values(
+        &mut self,
+        field: &str,
+        count: usize,
+        optional: bool,
+    ) -> Result<Option<Vec<(usize, f64)>>, LvgError> {
+        let Some(tokens) = self.tokens(field, count, optional)? else {
+            return Ok(None);
+        };
         let mut values = Vec::with_capacity(count);
         for (line, token) in tokens {
             let value: f64 = token
@@ -175,7 +206,11 @@ impl Reader<'_> {
         let (line, value) = values[0];
         // compare as RADEX does: a double against a single-precision limit
         if !(value >= f64::from(range.0) && value <= f64::from(range.1)) {
-            return Err(self.error(line, field, format!("`{value}` outside RADEX's range {} to {}", range.0, range.1)));
+            return Err(self.error(
+                line,
+                field,
+                format!("`{value}` outside RADEX's range {} to {}", range.0, range.1),
+            ));
         }
         Ok(value)
     }
@@ -183,20 +218,34 @@ impl Reader<'_> {
     fn model(&mut self) -> Result<RadexInput, LvgError> {
         let (line, molecule_file) = self.text("molecule file")?;
         let (_, output_file) = self.text("output file")?;
-        let window = self.values("frequency window (GHz)", 2, false)?.unwrap_or_default();
+        let window = self
+            .values("frequency window (GHz)", 2, false)?
+            .unwrap_or_default();
         let (fmin_ghz, fmax_ghz) = radex_window(window[0].1, window[1].1);
         let tkin_k = self.value("kinetic temperature (K)", TKIN_RANGE)?;
-        let counts = self.values("number of collision partners", 1, false)?.unwrap_or_default();
+        let counts = self
+            .values("number of collision partners", 1, false)?
+            .unwrap_or_default();
         let (count_line, n_partners) = counts[0];
         if !(1.0..=7.0).contains(&n_partners) || n_partners.fract() != 0.0 {
-            return Err(self.error(count_line, "number of collision partners", format!("`{n_partners}` is not 1 to 7")));
+            return Err(self.error(
+                count_line,
+                "number of collision partners",
+                format!("`{n_partners}` is not 1 to 7"),
+            ));
         }
         let mut partners = Vec::new();
         for _ in 0..n_partners as usize {
-            let tokens = self.tokens("collision partner", 1, false)?.unwrap_or_default();
+            let tokens = self
+                .tokens("collision partner", 1, false)?
+                .unwrap_or_default();
             let (name_line, name) = &tokens[0];
             let kind = partner_id_from_radex_name(name).ok_or_else(|| {
-                self.error(*name_line, "collision partner", format!("unknown partner `{name}` (H2 p-H2 o-H2 e H He H+)"))
+                self.error(
+                    *name_line,
+                    "collision partner",
+                    format!("unknown partner `{name}` (H2 p-H2 o-H2 e H He H+)"),
+                )
             })?;
             let density_cm3 = self.value("partner density (cm^-3)", DENSITY_RANGE)?;
             partners.push((kind, density_cm3));
@@ -248,10 +297,17 @@ mod tests {
     fn errors_name_line_and_question() {
         let broken = TWO_MODELS.replacen("1e15", "1e15x", 1);
         let err = parse_radex_input("two.inp", &broken).expect_err("bad number");
-        assert_eq!(err.to_string(), "two.inp:11: column density (cm^-2): `1e15x` is not a number");
+        assert_eq!(
+            err.to_string(),
+            "two.inp:11: column density (cm^-2): `1e15x` is not a number"
+        );
         let low = TWO_MODELS.replacen("7.5e3", "1e-3", 1);
-        let err = parse_radex_input("two.inp", &low).expect_err("below RADEX's single-precision limit");
-        assert!(err.to_string().starts_with("two.inp:7: partner density"), "{err}");
+        let err =
+            parse_radex_input("two.inp", &low).expect_err("below RADEX's single-precision limit");
+        assert!(
+            err.to_string().starts_with("two.inp:7: partner density"),
+            "{err}"
+        );
         let err = parse_radex_input("x.inp", "co.dat\nout\n0 10\n").expect_err("truncated");
         assert!(err.to_string().contains("kinetic temperature"), "{err}");
     }

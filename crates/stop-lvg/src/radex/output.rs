@@ -46,23 +46,63 @@ pub struct RadexBlock<'a> {
 /// Append one model's block to `out` as RADEX 30nov2011 writes it.
 pub fn write_radex_block(out: &mut String, block: &RadexBlock<'_>) {
     let model = block.model;
-    let labels: Vec<&str> = block.problem.molecule.levels.iter().map(|l| l.label.as_str()).collect();
-    let lines = printed_lines(block.problem, block.solution, model.fwhm_cm_s(), block.window_ghz);
+    let labels: Vec<&str> = block
+        .problem
+        .molecule
+        .levels
+        .iter()
+        .map(|l| l.label.as_str())
+        .collect();
+    let lines = printed_lines(
+        block.problem,
+        block.solution,
+        model.fwhm_cm_s(),
+        block.window_ghz,
+    );
     out.push_str("* Radex version        : 30nov2011\n");
-    let _ = writeln!(out, "* Geometry             : {}", geometry_header(model.geometry));
+    let _ = writeln!(
+        out,
+        "* Geometry             : {}",
+        geometry_header(model.geometry)
+    );
     let name: String = block.molecule_file.chars().take(80).collect();
     let _ = writeln!(out, "* Molecular data file  : {name:<80}");
-    let _ = writeln!(out, "* T(kin)            [K]: {}", format_f(model.tkin_k, 8, 3));
+    let _ = writeln!(
+        out,
+        "* T(kin)            [K]: {}",
+        format_f(model.tkin_k, 8, 3)
+    );
     for kind in PartnerKind::ALL {
         let density = block.solution.densities_used.get(kind);
         if density > LISTED_ABOVE {
-            let _ = writeln!(out, "{}{}", DENSITY_LABELS[kind.index()], format_e(density, 10, 3));
+            let _ = writeln!(
+                out,
+                "{}{}",
+                DENSITY_LABELS[kind.index()],
+                format_e(density, 10, 3)
+            );
         }
     }
-    let _ = writeln!(out, "* T(background)     [K]: {}", format_f(model.tbg_k, 8, 3));
-    let _ = writeln!(out, "* Column density [cm-2]: {}", format_e(model.column_cm2, 10, 3));
-    let _ = writeln!(out, "* Line width     [km/s]: {}", format_f(model.fwhm_cm_s() / 1.0e5, 8, 3));
-    let _ = writeln!(out, "Calculation finished in {} iterations", format_i(i64::from(block.solution.iterations), 4));
+    let _ = writeln!(
+        out,
+        "* T(background)     [K]: {}",
+        format_f(model.tbg_k, 8, 3)
+    );
+    let _ = writeln!(
+        out,
+        "* Column density [cm-2]: {}",
+        format_e(model.column_cm2, 10, 3)
+    );
+    let _ = writeln!(
+        out,
+        "* Line width     [km/s]: {}",
+        format_f(model.fwhm_cm_s() / 1.0e5, 8, 3)
+    );
+    let _ = writeln!(
+        out,
+        "Calculation finished in {} iterations",
+        format_i(i64::from(block.solution.iterations), 4)
+    );
     out.push_str(COLUMN_HEADER);
     for line in &lines {
         out.push_str(&label6(labels[line.up]));
@@ -79,7 +119,14 @@ pub fn write_radex_block(out: &mut String, block: &RadexBlock<'_>) {
         } else {
             out.push_str(&format_e(line.tex_k, 10, 3));
         }
-        for value in [line.tau, line.t_r_k, line.pop_up, line.pop_low, line.flux_k_km_s, line.flux_erg_cm2_s] {
+        for value in [
+            line.tau,
+            line.t_r_k,
+            line.pop_up,
+            line.pop_low,
+            line.flux_k_km_s,
+            line.flux_erg_cm2_s,
+        ] {
             out.push(' ');
             out.push_str(&format_e(value, 10, 3));
         }

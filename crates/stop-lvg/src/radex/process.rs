@@ -38,7 +38,11 @@ impl RadexProcess {
     /// The table entry of `block` for the pair (`up`, `lo`), 0-based.
     #[must_use]
     pub fn rate(&self, block: usize, up: usize, lo: usize) -> f64 {
-        if up < self.dim && lo < self.dim { self.tables[block][up * self.dim + lo] } else { 0.0 }
+        if up < self.dim && lo < self.dim {
+            self.tables[block][up * self.dim + lo]
+        } else {
+            0.0
+        }
     }
 
     /// Overwrite the listed pairs of every block of `problem`'s file with their coefficients
@@ -50,7 +54,8 @@ impl RadexProcess {
             for table in &mut self.tables {
                 let mut grown = vec![0.0; n * n];
                 for up in 0..old_dim {
-                    grown[up * n..up * n + old_dim].copy_from_slice(&table[up * old_dim..(up + 1) * old_dim]);
+                    grown[up * n..up * n + old_dim]
+                        .copy_from_slice(&table[up * old_dim..(up + 1) * old_dim]);
                 }
                 *table = grown;
             }

@@ -1,0 +1,7 @@
+//! Grids of models (`stop grid`): the specification and the streaming parallel run.
+
+mod run;
+mod spec;
+
+pub use run::{BATCH_MODELS, CHUNK_MODELS, GridSummary, grid_schema, run_grid};
+pub use spec::{Axes, Axis, GridModels, GridSpec, Scale, TableModel};

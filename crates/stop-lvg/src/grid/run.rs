@@ -1,0 +1,190 @@
+//! Running a grid: models in parallel (rayon) in fixed chunks of consecutive models, each
+//! chunk warm-starting every model from its predecessor's populations, rows streamed in
+//! model order to a [`TableWriter`] batch by batch, never holding more than one batch.
+//! Chunk boundaries depend only on the model index, so the results do not depend on the
+//! number of threads, and a resumed run (starting at the number of rows already written)
+//! computes exactly the models that are missing.
+
+use rayon::prelude::*;
+use stop_io::{Column, Schema, TableWriter, Value};
+
+use super::spec::GridModels;
+use crate::error::LvgError;
+use crate::fast::FastSolver;
+use crate::model::Problem;
+use crate::result::{Solution, Status};
+
+/// Consecutive models solved by one worker, each from its predecessor's solution.
+pub const CHUNK_MODELS: u64 = 64;
+/// Models computed between two flushes of the output (a checkpoint for `--resume`).
+pub const BATCH_MODELS: u64 = 8192;
+
+/// Counts of a finished run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GridSummary {
+    /// Models computed by this run.
+    pub computed: u64,
+    /// Of those, models that did not converge (any status but converged).
+    pub not_converged: u64,
+}
+
+/// The output columns: the model number and parameters, the status, iterations and
+/// residual, then T_ex, τ, T_R and both fluxes of every selected line.
+///
+/// # Errors
+/// A schema error of stop-io (duplicate names cannot occur).
+pub fn grid_schema(
+    problem: &Problem,
+    models: &GridModels,
+    lines: &[usize],
+) -> Result<Schema, LvgError> {
+    let mut columns = vec![
+        Column::i64("model").description("1-based model number in the grid's nested order"),
+        Column::string("geometry", 6),
+        Column::f64("tkin_K").unit("K"),
+    ];
+    for kind in models.partner_axes() {
+        columns.push(Column::f64(&format!("n_{}_cm3", kind.name())).unit("cm-3"));
+    }
+    columns.push(Column::f64("column_cm2").unit("cm-2"));
+    columns.push(Column::f64("fwhm_km_s").unit("km/s"));
+    columns.push(Column::string("status", 20));
+    columns.push(Column::i64("iterations"));
+    columns.push(Column::f64("residual").description("relative statistical-equilibrium residual"));
+    for &i_line in lines {
+        let line = &problem.molecule.lines[i_line];
+        let tag = format!("{}_{}", line.up + 1, line.lo + 1);
+        columns.push(Column::f64(&format!("tex_K_{tag}")).unit("K"));
+        columns.push(Column::f64(&format!("tau_{tag}")));
+        columns.push(Column::f64(&format!("t_r_K_{tag}")).unit("K"));
+        columns.push(Column::f64(&format!("flux_K_kms_{tag}")).unit("K km/s"));
+        columns.push(Column::f64(&format!("flux_erg_cm2_s_{tag}")).unit("erg cm-2 s-1"));
+    }
+    Ok(Schema::new(columns)?)
+}
+
+/// Solve models `start..models.len()` on the threads of `pool` and append one row per model
+/// to `writer`; `progress` is called with the number of models done (including `start`)
+/// after each batch.
+///
+/// # Errors
+/// A model that cannot be set up (bad parameters, no rates), or an output error.
+pub fn run_grid(
+    problem: &Problem,
+    models: &GridModels,
+    lines: &[usize],
+    writer: &mut dyn TableWriter,
+    start: u64,
+    pool: &rayon::ThreadPool,
+    progress: &dyn Fn(u64),
+) -> Result<GridSummary, LvgError> {
+    let total = models.len();
+    let partners = models.partner_axes();
+    let mut summary = GridSummary::default();
+    let mut batch_start = start;
+    while batch_start < total {
+        let batch_end = (batch_start + BATCH_MODELS).min(total);
+        let mut chunk_starts = Vec::new();
+        let mut at = batch_start;
+        while at < batch_end {
+            chunk_starts.push(at);
+            at = ((at / CHUNK_MODELS) + 1) * CHUNK_MODELS;
+        }
+        let chunks: Vec<Result<Vec<Vec<Value>>, LvgError>> = pool.install(|| {
+            chunk_starts
+                .par_iter()
+                .map_init(
+                    || (FastSolver::default(), Solution::default(), Vec::new()),
+                    |(solver, solution, warm), &first| {
+                        let last = ((first / CHUNK_MODELS + 1) * CHUNK_MODELS).min(batch_end);
+                        let mut rows = Vec::with_capacity((last - first) as usize);
+                        warm.clear();
+                        for index in first..last {
+                            let model = models.model(index);
+                            let start_populations = if warm.is_empty() {
+                                None
+                            } else {
+                                Some(warm.as_slice())
+                            };
+                            solver.solve_from(problem, &model, start_populations, solution)?;
+                            if start_populations.is_some()
+                                && solution.status != Some(Status::Converged)
+                            {
+                                solver.solve(problem, &model, solution)?;
+                            }
+                            warm.clear();
+                            if solution.status == Some(Status::Converged) {
+                                warm.extend_from_slice(solver.populations());
+                            }
+                            rows.push(row(problem, index, &model, &partners, lines, solution));
+                        }
+                        Ok(rows)
+                    },
+                )
+                .collect()
+        });
+        for chunk in chunks {
+            for row in chunk? {
+                if !matches!(&row[row_status_column(&partners)], Value::Str(s) if s == Status::Converged.name())
+                {
+                    summary.not_converged += 1;
+                }
+                writer.write_row(&row)?;
+                summary.computed += 1;
+            }
+        }
+        writer.flush()?;
+        progress(batch_end);
+        batch_start = batch_end;
+    }
+    Ok(summary)
+}
+
+fn row_status_column(partners: &[stop_molecule::PartnerKind]) -> usize {
+    3 + partners.len() + 2
+}
+
+fn row(
+    problem: &Problem,
+    index: u64,
+    model: &crate::ModelParams,
+    partners: &[stop_molecule::PartnerKind],
+    lines: &[usize],
+    solution: &Solution,
+) -> Vec<Value> {
+    let mut row = Vec::with_capacity(9 + partners.len() + 5 * lines.len());
+    row.push(Value::I64(index as i64 + 1));
+    row.push(Value::Str(model.geometry.name().to_owned()));
+    row.push(Value::F64(model.tkin_k));
+    for &kind in partners {
+        row.push(Value::F64(model.densities.get(kind)));
+    }
+    row.push(Value::F64(model.column_cm2));
+    row.push(Value::F64(model.fwhm_km_s));
+    row.push(Value::Str(
+        solution.status.map_or("none", Status::name).to_owned(),
+    ));
+    row.push(Value::I64(i64::from(solution.iterations)));
+    row.push(Value::F64(solution.residual));
+    let fwhm_cm_s = model.fwhm_cm_s();
+    for &i_line in lines {
+        let line = crate::line_result(
+            problem,
+            solution,
+            &solution.background[i_line],
+            fwhm_cm_s,
+            i_line,
+        );
+        row.extend(
+            [
+                line.tex_k,
+                line.tau,
+                line.t_r_k,
+                line.flux_k_km_s,
+                line.flux_erg_cm2_s,
+            ]
+            .map(Value::F64),
+        );
+    }
+    row
+}
