@@ -150,3 +150,38 @@ fn power_law_builtin_equals_model_a_written_as_expressions() {
         assert_eq!((a.tkin_k, a.doppler_b_m_s), (b.tkin_k, b.doppler_b_m_s));
     }
 }
+
+/// The built-ins' TOML parameters: each kind loads from a file and gives its closed form.
+#[test]
+fn builtins_load_from_model_files() {
+    let load_with = |model: &str, builtin: &str, fields: &str| {
+        let text = format!("[model]\nname = \"b\"\n{model}\n[builtin]\n{builtin}\n[fields]\n{fields}\n[molecule]\nfile = \"hco+\"\n[grid]\nmin_scale_m = \"au_m\"\n");
+        ModelFile::from_toml_str(&text, "b.toml", Path::new(".")).map(|f| f.model)
+    };
+    let load = |builtin: &str, fields: &str| load_with("", builtin, fields);
+    let common = "abundance = 1e-9\ndoppler_b_m_s = 100.0";
+    let disk = load(
+        "kind = \"kepler_disk\"\nstellar_mass_kg = \"msun_kg\"\nn0_m3 = 1e15\nr0_m = \"100 * au_m\"\nh0_m = \"10 * au_m\"\ninner_radius_m = \"au_m\"\nouter_radius_m = \"500 * au_m\"\nt0_k = 30.0",
+        common,
+    );
+    let disk = disk.map(|m| (m.bounds().outer_radius_m, m.fields(&Position::new(0.0, 100.0 * AU_M, 0.0))));
+    assert!(disk.as_ref().is_ok_and(|(r, f)| *r == 500.0 * AU_M && f.tkin_k == 30.0 && (f.density_m3[0] / 1e15 - 1.0).abs() < 1e-14), "{disk:?}");
+    assert!(disk.is_ok_and(|(_, f)| (f.velocity_m_s[0] + (G_SI * MSUN_KG / (100.0 * AU_M)).sqrt()).abs() < 1e-9));
+
+    let envelope = load(
+        "kind = \"ulrich_envelope\"\nstellar_mass_kg = \"msun_kg\"\ninfall_rate_kg_s = 1e17\ncentrifugal_radius_m = \"100 * au_m\"\ninner_radius_m = \"au_m\"\nouter_radius_m = \"1e4 * au_m\"",
+        &format!("tkin_k = 20.0\n{common}"),
+    );
+    let envelope = envelope.map(|m| (m.bounds().inner_radius_m, m.fields(&Position::new(0.0, 0.0, 200.0 * AU_M)).velocity_m_s));
+    // On the axis the flow is radial at sqrt(2GM/r).
+    assert!(envelope.is_ok_and(|(r_in, v)| r_in == AU_M && v[0] == 0.0 && (v[2] + (2.0 * G_SI * MSUN_KG / (200.0 * AU_M)).sqrt()).abs() < 1e-9));
+
+    let power = load_with("radius_m = 1e15", "kind = \"power_law_envelope\"\nn0_m3 = 1e12\nr0_m = 1e14\nexponent = -2\nr_floor_m = 1e12\nt0_k = 10.0\nt_exponent = -0.5", common)
+        .map(|m| m.fields(&Position::new(4e14, 0.0, 0.0)));
+    assert!(power.is_ok_and(|f| (f.density_m3[0] / 6.25e10 - 1.0).abs() < 1e-14 && (f.tkin_k - 5.0).abs() < 1e-14 && f.velocity_m_s == [0.0; 3]));
+
+    let missing = load("kind = \"kepler_disk\"\nstellar_mass_kg = 1e30", common).err();
+    assert!(matches!(missing, Some(stop_model::ModelError::MissingKey { ref key, .. }) if key == "builtin.n0_m3"), "{missing:?}");
+    let no_radius = load("kind = \"power_law_envelope\"\nn0_m3 = 1e12\nr0_m = 1e14\nexponent = -2\nr_floor_m = 1e12", common).err();
+    assert!(matches!(no_radius, Some(stop_model::ModelError::MissingKey { ref key, .. }) if key == "model.radius_m"), "{no_radius:?}");
+}
