@@ -2,18 +2,20 @@
 //! in the CLI's input) and its `run`, which executes inside `stop worker`.
 
 mod diagnostic;
+mod lvg;
 mod molecule;
 
 use stop_uws::exec::worker::Registry;
 use stop_uws::params::{ParamKind, ParamSpec};
 
 pub use diagnostic::Diagnostic;
+pub use lvg::LvgModel;
 pub use molecule::MoleculeSummary;
 
 /// Every job type of this build.
 #[must_use]
 pub fn registry() -> Registry {
-    Registry::default().with(MoleculeSummary::new()).with(Diagnostic::new())
+    Registry::default().with(MoleculeSummary::new()).with(LvgModel::new()).with(Diagnostic::new())
 }
 
 /// A float parameter with a unit, a lower bound (exclusive when `positive`) and a default.

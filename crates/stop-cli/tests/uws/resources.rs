@@ -193,10 +193,42 @@ fn vosi_documents_are_schema_valid_and_parameter_descriptions_are_served() {
     assert!(caps.contains("standardID=\"ivo://ivoa.net/std/UWS#rest-1.1\""));
     assert!(caps.contains(&format!("{}/uws/molecule</accessURL>", s.base())));
     validate(&s.get("/uws/molecule/availability").text(), "VOSIAvailability-1.0.xsd");
+    // The job directory gone: availability says so (and recovers when it is back).
+    let jobs = s.data_dir.join("jobs");
+    std::fs::rename(&jobs, s.data_dir.join("jobs.away")).unwrap();
+    let down = s.get("/availability").text();
+    validate(&down, "VOSIAvailability-1.0.xsd");
+    assert!(down.contains("<avail:available>false</avail:available>"), "{down}");
+    std::fs::rename(s.data_dir.join("jobs.away"), &jobs).unwrap();
+    assert!(s.get("/availability").text().contains("<avail:available>true</avail:available>"));
     let types: serde_json::Value = serde_json::from_slice(&s.get("/jobtypes").body).unwrap();
     assert!(types.as_array().unwrap().iter().any(|t| t["name"] == "molecule"));
     let molecule: serde_json::Value = serde_json::from_slice(&s.get("/jobtypes/molecule").body).unwrap();
     let rank = molecule["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "rank_tex_k").unwrap();
     assert_eq!((rank["type"].as_str(), rank["unit"].as_str(), rank["default"].as_f64()), (Some("float"), Some("K"), Some(100.0)));
     assert_eq!(molecule["relations"][0]["relation"], "exactly_one_of");
+}
+
+#[test]
+fn lvg_job_runs_a_radex_model_from_the_cli_input_names() {
+    let (_d, s) = server(&[]);
+    let desc: serde_json::Value = serde_json::from_slice(&s.get("/jobtypes/lvg").body).unwrap();
+    let names: Vec<&str> = desc["parameters"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+    for n in ["molecule", "tkin_k", "densities_cm3.h2", "column_cm2", "fwhm_km_s", "tbg_k", "geometry"] {
+        assert!(names.contains(&n), "{n} in {names:?}");
+    }
+    let bad = s.post("/uws/lvg", &[("molecule", "co"), ("tkin_k", "0"), ("densities_cm3.h2", "1e4"), ("column_cm2", "1e13"), ("fwhm_km_s", "1")]);
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("`tkin_k`"));
+    let job = s.create(
+        "lvg",
+        &[("molecule", "co"), ("tkin_k", "20"), ("densities_cm3.h2", "1e4"), ("column_cm2", "1e13"), ("fwhm_km_s", "1"), ("PHASE", "RUN")],
+    );
+    let doc = s.wait_final(&job);
+    uws(&doc);
+    assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "{doc}\n{}", s.get(&format!("{job}/error")).text());
+    let tsv = s.get(&format!("{job}/results/lines.tsv")).text();
+    assert!(tsv.lines().count() > 2, "{tsv}");
+    let rows: serde_json::Value = serde_json::from_slice(&s.get(&format!("{job}/results/lines.json")).body).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), tsv.lines().count() - 1);
 }
