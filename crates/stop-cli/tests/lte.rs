@@ -278,3 +278,17 @@ fn velocity_axis_json_model_and_dish_beam() {
     let tpeak = rows[0]["tpeak_k"].as_f64().expect("tpeak");
     assert!((peak[2] / (ff * tpeak) - 1.0).abs() < 2e-3, "{} vs {}", peak[2], ff * tpeak);
 }
+
+#[test]
+fn q_extrapolation_is_refused_unless_asked_and_then_warns() {
+    let cat = catalog_fixture("cdms_028503_co.cat");
+    let qpart = catalog_fixture("cdms_028503_co.qpart");
+    let args = ["--species", &cat, "--partfunc", &qpart, "--database", "cdms", "--column-cm2", "1e16", "--tex-k", "700", "--fwhm-kms", "1", "--fmin-ghz", "100", "--fmax-ghz", "120"];
+    // the .qpart stops at 500 K
+    let err = stderr_fail(&stop(&args));
+    assert!(err.contains("T = 700 K is outside the partition-function table of CDMS tag 28503 (2.725–500 K)"), "{err}");
+    let out = stop(&[&args[..], &["--q-extrapolate"]].concat());
+    stdout_ok(&out);
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(warning.contains("WARN") && warning.contains("extrapolating the partition function"), "{warning}");
+}

@@ -124,8 +124,12 @@ impl LteModel {
     /// Names of all species, comma-separated (for messages).
     #[must_use]
     pub fn species_names(&self) -> String {
-        let mut names: Vec<&str> = self.components.iter().flat_map(|c| c.species.iter().map(|s| s.species.name.as_str())).collect();
-        names.dedup();
+        let mut names: Vec<&str> = Vec::new();
+        for name in self.components.iter().flat_map(|c| c.species.iter().map(|s| s.species.name.as_str())) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         names.join(", ")
     }
 }

@@ -145,6 +145,10 @@ pub enum LinesFormat {
 /// # Errors
 /// Bad flags, unreadable inputs, model errors, output errors — each naming its input.
 pub fn run(args: &LteArgs) -> anyhow::Result<()> {
+    // library warnings (Q extrapolated beyond its table) go to stderr; RUST_LOG overrides
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // a subscriber may already be installed (tests calling run twice): keep that one
+    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).try_init();
     let model = match &args.input {
         Some(path) => model_from_file(path)?,
         None => model_from_flags(args)?,
