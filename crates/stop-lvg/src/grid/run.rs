@@ -99,7 +99,11 @@ pub fn run_grid(
                         let last = ((first / CHUNK_MODELS + 1) * CHUNK_MODELS).min(batch_end);
                         let mut rows = Vec::with_capacity((last - first) as usize);
                         warm.clear();
-                        for index in first..last {
+                        // a resumed run may start inside a chunk: its earlier models are solved
+                        // again for the warm starts (not written), so every model is computed
+                        // exactly as in an uninterrupted run
+                        let chunk_first = first / CHUNK_MODELS * CHUNK_MODELS;
+                        for index in chunk_first..last {
                             let model = models.model(index);
                             let start_populations = if warm.is_empty() {
                                 None
@@ -116,7 +120,9 @@ pub fn run_grid(
                             if solution.status == Some(Status::Converged) {
                                 warm.extend_from_slice(solver.populations());
                             }
-                            rows.push(row(problem, index, &model, &partners, lines, solution));
+                            if index >= first {
+                                rows.push(row(problem, index, &model, &partners, lines, solution));
+                            }
                         }
                         Ok(rows)
                     },
