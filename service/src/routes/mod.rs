@@ -2,6 +2,7 @@
 //!
 //! | path | resource |
 //! |---|---|
+//! | `/`, `/web/...` | the browser client (static, embedded) |
 //! | `/availability`, `/capabilities` | VOSI (also under each job list) |
 //! | `/jobtypes`, `/jobtypes/{type}` | parameter descriptions (JSON) |
 //! | `/uws/{type}` | job list: GET (PHASE, AFTER, LAST), POST creates |
@@ -17,6 +18,7 @@ mod job;
 mod joblist;
 mod jobtypes;
 mod vosi;
+mod web;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -35,6 +37,8 @@ const SMALL_BODY_LIMIT: usize = 64 << 10;
 /// The service's router.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(web::index))
+        .route("/web/{*path}", get(web::asset))
         .route("/availability", get(vosi::availability))
         .route("/capabilities", get(vosi::capabilities))
         .route("/jobtypes", get(jobtypes::all))

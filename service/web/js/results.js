@@ -1,0 +1,95 @@
+// Result views: JSON pretty-printed, text shown, and for tables (TSV) a table plus an
+// interactive spectrum plot, with an observed spectrum (CSV/TSV read in the browser)
+// overlaid and the residuals.
+
+import { h } from './dom.js';
+import { fetchText } from './uws.js';
+import { parseDelimited, numericColumns, tableView } from './table.js';
+import { spectrumPlot, interpolate } from './plot.js';
+
+const X_HINT = /freq|velo|^v_|wave|lambda|channel/i;
+
+function chooser(label, columns, indices, selected) {
+  const id = `sel-${label.replace(/\W/g, '')}-${Math.random().toString(36).slice(2)}`;
+  const select = h('select', { id }, indices.map((i) => h('option', { value: i, selected: i === selected }, columns[i])));
+  return { select, el: h('span', { class: 'inline' }, h('label', { for: id }, label), ' ', select) };
+}
+
+/** The table + plot + overlay view of one TSV result. */
+export function tableResult(result, text) {
+  const table = parseDelimited(text);
+  const numeric = numericColumns(table).filter((i) => !/^(index|i|n)$/i.test(table.columns[i]));
+  const wrap = h('section', { class: 'result-view', 'aria-label': `${result.name} view` });
+  if (numeric.length < 2) {
+    wrap.append(tableView(table, result.name));
+    return wrap;
+  }
+  const xDefault = numeric.find((i) => X_HINT.test(table.columns[i])) ?? numeric[0];
+  const yDefault = numeric.find((i) => i !== xDefault && /flux|t_?r|tb|intens|tau|a_ul|jy|k$/i.test(table.columns[i]))
+    ?? numeric.find((i) => i !== xDefault);
+  const xs = chooser('x', table.columns, numeric, xDefault);
+  const ys = chooser('y', table.columns, numeric, yDefault);
+  const sticks = /line/i.test(result.name);
+  let observed = null;
+  const obsInput = h('input', { type: 'file', id: `obs-${result.name}`, accept: '.csv,.tsv,.txt,.dat,text/csv,text/tab-separated-values,text/plain' });
+  const obsStatus = h('span', { class: 'muted', 'aria-live': 'polite' });
+
+  const model = () => table.rows.map((r) => [Number(r[xs.select.value]), Number(r[ys.select.value])]);
+  const build = () => {
+    const series = [{ name: `model ${table.columns[ys.select.value]}`, points: model(), style: sticks ? 'sticks' : 'line', cls: 'model' }];
+    let residuals = null;
+    if (observed) {
+      series.push({ name: `observed (${observed.name})`, points: observed.points, style: 'line', cls: 'observed' });
+      const sorted = [...series[0].points].sort((a, b) => a[0] - b[0]);
+      residuals = observed.points.map(([x, y]) => [x, y - interpolate(sorted, x)]).filter((p) => Number.isFinite(p[1]));
+    }
+    return { series, residuals };
+  };
+  const first = build();
+  const plot = spectrumPlot({ title: `${result.name}: ${table.columns[ys.select.value]} against ${table.columns[xs.select.value]}`,
+    xLabel: table.columns[xs.select.value], yLabel: table.columns[ys.select.value], series: first.series, residuals: first.residuals,
+    logY: /a_ul/i.test(table.columns[ys.select.value]) });
+  let current = plot;
+  const redraw = () => {
+    const b = build();
+    const next = spectrumPlot({ title: `${result.name}: ${table.columns[ys.select.value]} against ${table.columns[xs.select.value]}`,
+      xLabel: table.columns[xs.select.value], yLabel: table.columns[ys.select.value], series: b.series, residuals: b.residuals,
+      logY: /a_ul/i.test(table.columns[ys.select.value]) });
+    current.replaceWith(next);
+    current = next;
+  };
+  xs.select.addEventListener('change', redraw);
+  ys.select.addEventListener('change', redraw);
+  obsInput.addEventListener('change', async () => {
+    const file = obsInput.files[0];
+    if (!file) return;
+    const obs = parseDelimited(await file.text());
+    const cols = numericColumns(obs);
+    if (cols.length < 2) { obsStatus.textContent = `${file.name}: need two numeric columns (x, y)`; return; }
+    observed = { name: file.name, points: obs.rows.map((r) => [Number(r[cols[0]]), Number(r[cols[1]])]) };
+    obsStatus.textContent = `${file.name}: ${observed.points.length} points, columns ${obs.columns[cols[0]]} and ${obs.columns[cols[1]]} (same x unit as the model)`;
+    redraw();
+  });
+  wrap.append(
+    h('div', { class: 'plot-controls' }, xs.el, ys.el,
+      h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (CSV/TSV)'), ' ', obsInput), obsStatus),
+    plot,
+    h('details', { class: 'table-details', open: true }, h('summary', {}, `Table ${result.name}`), tableView(table, result.name)));
+  return wrap;
+}
+
+/** Renders the view of `result` into a new element (fetching its content). */
+export async function resultView(result) {
+  const mime = result.mime.toLowerCase();
+  const isTable = mime.includes('tab-separated') || mime.includes('csv') || /\.(tsv|csv)$/i.test(result.name);
+  const isJson = mime.includes('json');
+  const isText = mime.startsWith('text/');
+  if (!isTable && !isJson && !isText) return null;
+  if (result.size > 5 * 1024 * 1024) return h('p', { class: 'muted' }, `${result.name} is too large to show here; download it.`);
+  const text = await fetchText(result.href);
+  if (isTable) return tableResult(result, text);
+  let shown = text;
+  if (isJson) { try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch { /* as is */ } }
+  return h('section', { class: 'result-view', 'aria-label': `${result.name} content` },
+    h('pre', { class: 'text-result', tabindex: '0' }, shown.length > 20000 ? `${shown.slice(0, 20000)}\n…` : shown));
+}
