@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod grid;
+pub mod pops;
 pub mod solve;
 pub mod transport;
 
