@@ -3,6 +3,7 @@
 
 use stop_uws::exec::{ExecEvent, Outcome, Submission};
 use stop_uws::protocol::{ErrorKind, ErrorSummary, Event, Instant, Phase};
+use stop_uws::store::layout::write_replace;
 use stop_uws::store::{JobRecord, StoreError};
 
 use crate::error::ApiError;
@@ -23,11 +24,16 @@ fn submission(state: &AppState, record: &JobRecord) -> Submission {
     Submission { job_id: record.job.id.clone(), dir: state.store.job_dir(&record.job.id).root().to_owned(), execution_duration_s: remaining }
 }
 
-/// `PHASE=RUN`: PENDING → QUEUED and hand the job to the executor.
+/// `PHASE=RUN`: write `job.json`, PENDING → QUEUED, and hand the job to the executor.
 ///
 /// # Errors
-/// 403 when the phase does not allow RUN.
+/// 403 when the phase does not allow RUN; 500 when `job.json` cannot be written.
 pub fn run(state: &AppState, id: &str) -> Result<(), ApiError> {
+    let current = state.store.get(id).ok_or_else(|| ApiError::NotFound(format!("no job `{id}`")))?;
+    current.job.phase.apply(Event::Run)?;
+    let dir = state.store.job_dir(id);
+    dir.create()?;
+    write_replace(&dir.spec_path(), state.store.spec_json(id)?.as_bytes())?;
     let record = state.store.update::<ApiError>(id, |r| {
         r.job.phase = r.job.phase.apply(Event::Run)?;
         Ok(())

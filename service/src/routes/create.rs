@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse as _, Redirect, Response};
 use stop_uws::params::{ParamError, RawInput};
 use stop_uws::protocol::{Instant, Job, Phase};
-use stop_uws::store::layout::{JobDir, JobSpec, write_replace};
+use stop_uws::store::layout::{JobDir, JobSpec};
 use tokio::io::AsyncWriteExt as _;
 
 use crate::auth::Caller;
@@ -165,8 +165,7 @@ async fn build(state: &AppState, caller: &Caller, job_type: &str, id: &str, dir:
     let job_kind = state.registry.get(job_type).ok_or_else(|| ApiError::NotFound(format!("no job type `{job_type}`")))?;
     let valid = job_kind.descriptor().validate(&RawInput { fields: form.fields, files })?;
     let spec = JobSpec { id: id.to_owned(), job_type: job_type.to_owned(), values: valid.values };
-    let bytes = serde_json::to_vec_pretty(&spec).map_err(|e| ApiError::Internal(e.to_string()))?;
-    write_replace(&dir.spec_path(), &bytes)?;
+    let spec_json = serde_json::to_string_pretty(&spec).map_err(|e| ApiError::Internal(e.to_string()))?;
     let job = Job {
         id: id.to_owned(),
         job_type: job_type.to_owned(),
@@ -184,7 +183,7 @@ async fn build(state: &AppState, caller: &Caller, job_type: &str, id: &str, dir:
         error: None,
     };
     let store = state.store.clone();
-    tokio::task::spawn_blocking(move || store.insert(job)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    tokio::task::spawn_blocking(move || store.insert(job, &spec_json)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(controls.run)
 }
 
@@ -204,8 +203,8 @@ pub async fn create(
         return Err(ApiError::Forbidden(format!("limit of {} active jobs reached; delete or wait for some", caller.max_active_jobs)));
     }
     let id = crate::ids::new_job_id()?;
+    // The directory is made by the first file written into it: uploads now, job.json at RUN.
     let dir = state.store.job_dir(&id);
-    dir.create()?;
     match build(&state, &caller, &job_type, &id, &dir, &query, request).await {
         Ok(run) => {
             if run {

@@ -136,15 +136,17 @@ impl Store {
         self.version.load(Ordering::Acquire)
     }
 
-    /// Records a new job (its directory must already hold `job.json` and uploads).
+    /// Records a new job with the worker's input `spec_json` (the content of `job.json`, written
+    /// into the job directory when the job is run; uploads must already be in place).
     ///
     /// # Errors
     /// Database errors.
-    pub fn insert(&self, job: Job) -> Result<(), StoreError> {
+    pub fn insert(&self, job: Job, spec_json: &str) -> Result<(), StoreError> {
         let mut conn = self.lock_conn();
         let tx = conn.transaction()?;
         let record = JobRecord { job, worker_pid: None, attempts: 0 };
         insert_row(&tx, &record)?;
+        tx.prepare_cached("UPDATE jobs SET spec_json = ?2 WHERE id = ?1")?.execute(params![record.job.id, spec_json])?;
         {
             let mut stmt = tx.prepare_cached("INSERT INTO parameters (job_id, pos, name, value, upload) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for (pos, p) in record.job.parameters.iter().enumerate() {
@@ -156,6 +158,19 @@ impl Store {
         self.write().insert(record.job.id.clone(), Entry { record, phase_tx });
         self.bump();
         Ok(())
+    }
+
+    /// The worker input recorded at creation (see [`Store::insert`]).
+    ///
+    /// # Errors
+    /// `NotFound` or database errors.
+    pub fn spec_json(&self, id: &str) -> Result<String, StoreError> {
+        self.lock_conn()
+            .prepare_cached("SELECT spec_json FROM jobs WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten()
+            .ok_or_else(|| StoreError::NotFound(id.to_owned()))
     }
 
     /// A copy of job `id`.

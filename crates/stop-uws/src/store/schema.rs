@@ -39,6 +39,8 @@ CREATE TABLE results (
     mime_type TEXT NOT NULL,
     PRIMARY KEY (job_id, pos)
 );
+", "
+ALTER TABLE jobs ADD COLUMN spec_json TEXT;
 "];
 
 /// Opens-time settings and migrations: WAL journal (readers never block the writer),

@@ -25,7 +25,7 @@ fn jobs_survive_reopening_with_results_and_errors() {
     let tmp = tempfile::tempdir().unwrap();
     {
         let store = Store::open(tmp.path()).unwrap();
-        store.insert(job("a1", 1, Phase::Pending)).unwrap();
+        store.insert(job("a1", 1, Phase::Pending), "{\"x\":1}").unwrap();
         store
             .update::<StoreError>("a1", |r| {
                 r.job.phase = r.job.phase.apply(Event::Run).unwrap();
@@ -43,6 +43,7 @@ fn jobs_survive_reopening_with_results_and_errors() {
     assert_eq!(r.job.parameters[0].value, "co");
     assert_eq!(r.job.error.as_ref().unwrap().message, "m");
     assert_eq!(r.worker_pid, Some(42));
+    assert_eq!(store.spec_json("a1").unwrap(), "{\"x\":1}");
     store.health().unwrap();
 }
 
@@ -51,7 +52,7 @@ fn list_filters_phase_union_after_and_last() {
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::open(tmp.path()).unwrap();
     for (i, phase) in [Phase::Pending, Phase::Queued, Phase::Completed, Phase::Archived, Phase::Error].into_iter().enumerate() {
-        store.insert(job(&format!("j{i}"), i64::try_from(i).unwrap() * 10, phase)).unwrap();
+        store.insert(job(&format!("j{i}"), i64::try_from(i).unwrap() * 10, phase), "{}").unwrap();
     }
     let ids = |f: &ListFilter| store.list("molecule", None, f).into_iter().map(|r| r.id).collect::<Vec<_>>();
     assert_eq!(ids(&ListFilter::default()), ["j4", "j2", "j1", "j0"]);
@@ -68,7 +69,7 @@ fn delete_removes_row_and_directory_and_wait_sees_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::open(tmp.path()).unwrap();
     store.job_dir("d1").create().unwrap();
-    store.insert(job("d1", 0, Phase::Pending)).unwrap();
+    store.insert(job("d1", 0, Phase::Pending), "{}").unwrap();
     let mut rx = store.subscribe("d1").unwrap();
     store.update::<StoreError>("d1", |r| { r.job.phase = Phase::Queued; Ok(()) }).unwrap();
     assert!(rx.has_changed().unwrap());
