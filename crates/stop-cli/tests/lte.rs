@@ -260,16 +260,17 @@ fn velocity_axis_json_model_and_dish_beam() {
     )
     .expect("write");
     let tsv = dir.path().join("v.tsv");
-    let out = stop(&["--input", model.to_str().expect("utf8"), "--rest-ghz", "115.2712018", "--vmin-kms", "-5", "--vmax-kms", "5", "--dv-kms", "0.1", "--out", tsv.to_str().expect("utf8")]);
+    let out = stop(&["--input", model.to_str().expect("utf8"), "--rest-ghz", "115.2712018", "--vmin-kms", "-5", "--vmax-kms", "5", "--dv-kms", "0.1", "--eta-mb", "0.8", "--out", tsv.to_str().expect("utf8")]);
     stdout_ok(&out);
     let text = std::fs::read_to_string(&tsv).expect("spectrum");
     let header: Vec<&str> = text.lines().find(|l| l.starts_with("freq_hz")).expect("header").split('\t').collect();
-    assert_eq!(header, ["freq_hz", "velocity_km_s", "tmb_k", "tau", "flux_jy"]);
+    assert_eq!(header, ["freq_hz", "velocity_km_s", "tmb_k", "ta_star_k", "tau", "flux_jy"]);
     let data: Vec<Vec<f64>> = text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("freq")).map(|l| l.split('\t').map(|c| c.parse().expect("number")).collect()).collect();
     assert_eq!(data.len(), 101);
     assert!((data[0][1] - 5.0).abs() < 1e-6 && (data[100][1] + 5.0).abs() < 1e-6, "velocities from +5 down to -5 km/s");
     let peak = data.iter().max_by(|a, b| a[2].total_cmp(&b[2])).expect("peak");
     assert!((peak[1] - 1.5).abs() < 0.051, "peak at v_lsr: {peak:?}");
+    assert!((peak[3] - 0.8 * peak[2]).abs() < 1e-12, "T_A* = η_mb T_mb");
     // disc of 10″ in the 1.22 λ/D beam of a 30 m dish (21.8″): ff = 1 − exp(−ln2 (10/21.8)²)
     let beam = 1.22 * 299_792_458.0 / 115.271_201_8e9 / 30.0 / (std::f64::consts::PI / 648_000.0);
     let ff = 1.0 - (-(2f64.ln()) * (10.0 / beam).powi(2)).exp();

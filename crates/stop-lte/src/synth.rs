@@ -27,6 +27,21 @@ pub struct Spectrum {
     pub flux_jy: Option<Vec<f64>>,
 }
 
+impl Spectrum {
+    /// The model on the antenna-temperature scale, T_A* = η_mb(ν) · ΔT_mb (`lte.md` §5), for
+    /// data that are not corrected for the main-beam efficiency; `eta_mb` gives η_mb at a
+    /// frequency in Hz (a constant, or a telescope's curve).
+    ///
+    /// ```
+    /// let s = stop_lte::Spectrum { freq_hz: vec![1e11, 2e11], tmb_k: vec![2.0, 2.0], tau: vec![0.1; 2], flux_jy: None };
+    /// assert_eq!(s.ta_star_k(|f_hz| if f_hz < 1.5e11 { 0.8 } else { 0.5 }), [1.6, 1.0]);
+    /// ```
+    #[must_use]
+    pub fn ta_star_k(&self, eta_mb: impl Fn(f64) -> f64) -> Vec<f64> {
+        self.tmb_k.iter().zip(&self.freq_hz).map(|(t, &f)| eta_mb(f) * t).collect()
+    }
+}
+
 /// Channel frequencies from `fmin_hz` to `fmax_hz` (inclusive, to rounding) in steps of
 /// `step_hz`.
 ///

@@ -96,6 +96,9 @@ pub struct LteArgs {
     /// Write the spectrum: `.tsv`, `.fits` (1-D image with spectral WCS) or `.vot`/`.xml` (VOTable).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Main-beam efficiency: adds a `ta_star_k` column (T_A* = η_mb T_mb) to table outputs.
+    #[arg(long)]
+    pub eta_mb: Option<f64>,
     /// Draw the spectrum: `.png` or `.svg`.
     #[arg(long)]
     pub plot: Option<PathBuf>,
@@ -172,7 +175,12 @@ pub fn run(args: &LteArgs) -> anyhow::Result<()> {
         let spectrum = stop_lte::synthesize(&model, &grid).context("synthesising the spectrum")?;
         let rest_freq_hz = args.rest_ghz.map(|f| f * 1e9);
         if let Some(path) = &args.out {
-            output::write_spectrum(path, &spectrum, rest_freq_hz).with_context(|| format!("writing {}", path.display()))?;
+            if let Some(eta) = args.eta_mb
+                && !(eta > 0.0 && eta <= 1.0)
+            {
+                bail!("--eta-mb {eta}: the main-beam efficiency must be in (0, 1]");
+            }
+            output::write_spectrum(path, &spectrum, rest_freq_hz, args.eta_mb).with_context(|| format!("writing {}", path.display()))?;
         }
         if let Some(path) = &args.plot {
             let velocity = rest_freq_hz.map(|rest| spectrum.freq_hz.iter().map(|f| stop_physics::units::freq_to_radio_velocity_km_s(*f, rest)).collect::<Vec<_>>());

@@ -77,12 +77,12 @@ pub fn print_lines(rows: &[LineRow], format: LinesFormat) -> anyhow::Result<()> 
 }
 
 /// Write the spectrum; the format follows the extension.
-pub fn write_spectrum(path: &Path, spectrum: &Spectrum, rest_freq_hz: Option<f64>) -> anyhow::Result<()> {
+pub fn write_spectrum(path: &Path, spectrum: &Spectrum, rest_freq_hz: Option<f64>, eta_mb: Option<f64>) -> anyhow::Result<()> {
     let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     match extension.as_str() {
         "fits" | "fit" => write_fits(path, spectrum, rest_freq_hz),
-        "tsv" | "txt" => write_table(path, TableFormat::Tsv, spectrum, rest_freq_hz),
-        "vot" | "xml" | "votable" => write_table(path, TableFormat::VoTable, spectrum, rest_freq_hz),
+        "tsv" | "txt" => write_table(path, TableFormat::Tsv, spectrum, rest_freq_hz, eta_mb),
+        "vot" | "xml" | "votable" => write_table(path, TableFormat::VoTable, spectrum, rest_freq_hz, eta_mb),
         _ => bail!("unknown spectrum format `{extension}` (use .tsv, .fits or .vot)"),
     }
 }
@@ -102,13 +102,16 @@ fn write_fits(path: &Path, spectrum: &Spectrum, rest_freq_hz: Option<f64>) -> an
     stop_io::write_spectrum_fits_image(path, &io_spectrum, &base).context("FITS spectrum")
 }
 
-/// Columns freq_hz, [velocity_km_s], tmb_k, tau, [flux_jy].
-fn write_table(path: &Path, format: TableFormat, spectrum: &Spectrum, rest_freq_hz: Option<f64>) -> anyhow::Result<()> {
+/// Columns freq_hz, [velocity_km_s], tmb_k, [ta_star_k], tau, [flux_jy].
+fn write_table(path: &Path, format: TableFormat, spectrum: &Spectrum, rest_freq_hz: Option<f64>, eta_mb: Option<f64>) -> anyhow::Result<()> {
     let mut columns = vec![Column::f64("freq_hz").unit("Hz").ucd("em.freq")];
     if rest_freq_hz.is_some() {
         columns.push(Column::f64("velocity_km_s").unit("km/s").ucd("spect.dopplerVeloc.radio"));
     }
     columns.push(Column::f64("tmb_k").unit("K").ucd("phot.antennaTemp"));
+    if eta_mb.is_some() {
+        columns.push(Column::f64("ta_star_k").unit("K").ucd("phot.antennaTemp"));
+    }
     columns.push(Column::f64("tau").ucd("phys.absorption.opticalDepth"));
     if spectrum.flux_jy.is_some() {
         columns.push(Column::f64("flux_jy").unit("Jy").ucd("phot.flux.density"));
@@ -117,6 +120,7 @@ fn write_table(path: &Path, format: TableFormat, spectrum: &Spectrum, rest_freq_
     if let Some(rest) = rest_freq_hz {
         schema = schema.with_param("rest_freq_hz", Value::F64(rest), Some("Hz"))?;
     }
+    let ta_star_k = eta_mb.map(|eta| spectrum.ta_star_k(|_| eta));
     let mut writer = stop_io::create_table_writer(path, format, &schema)?;
     for (i_chan, &freq_hz) in spectrum.freq_hz.iter().enumerate() {
         let mut row = vec![Value::F64(freq_hz)];
@@ -124,6 +128,9 @@ fn write_table(path: &Path, format: TableFormat, spectrum: &Spectrum, rest_freq_
             row.push(Value::F64(stop_physics::units::freq_to_radio_velocity_km_s(freq_hz, rest)));
         }
         row.push(Value::F64(spectrum.tmb_k[i_chan]));
+        if let Some(ta) = &ta_star_k {
+            row.push(Value::F64(ta[i_chan]));
+        }
         row.push(Value::F64(spectrum.tau[i_chan]));
         if let Some(flux) = &spectrum.flux_jy {
             row.push(Value::F64(flux[i_chan]));
