@@ -56,11 +56,18 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts the server on `data_dir` and waits for its address.
+    /// Starts the server with the SLURM executor on `data_dir` and waits for its address.
     pub fn start(data_dir: &Path) -> Self {
+        Self::start_with(data_dir, &["--executor", "slurm", "--slurm-poll-ms", "300", "--slurm-mem-mb", "256"])
+    }
+
+    /// Starts `stop serve --port 0 --data-dir DATA_DIR ARGS...` and waits for its address.
+    pub fn start_with(data_dir: &Path, args: &[&str]) -> Self {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.join("serve.log")).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_stop"))
-            .args(["serve", "--port", "0", "--executor", "slurm", "--slurm-poll-ms", "300", "--slurm-mem-mb", "256", "--data-dir"])
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .arg("--data-dir")
             .arg(data_dir)
             .stdout(Stdio::piped())
             .stderr(log)

@@ -76,7 +76,13 @@ impl Inner {
                 self.finish(uws_id, slurm_id, outcome);
             }
             Stage::Failed => {
-                let exit = self.exit_code(slurm_id).await.map_or_else(|| "exit code unknown".to_owned(), |c| c.to_string());
+                let exit = match self.exit_code(slurm_id).await {
+                    Ok(Some(code)) => code.to_string(),
+                    Ok(None) => "exit code unknown".to_owned(),
+                    // The controller went away between squeue and scontrol: ask again next round.
+                    Err(e) if e.is_outage() => return,
+                    Err(e) => format!("exit code unknown: {e}"),
+                };
                 let mut message = format!("SLURM job {slurm_id} ended {} (reason {}, {exit})", line.state, line.reason);
                 let results = match dir.read_status() {
                     Ok(Some(WorkerStatus::Error { message: m, results })) => {
@@ -124,9 +130,9 @@ impl Inner {
         }
     }
 
-    async fn exit_code(&self, slurm_id: u32) -> Option<ExitCode> {
-        let out = run("scontrol", ["show", "job", "-o", &slurm_id.to_string()], self.params.command_timeout).await.ok()?;
-        out.lines().find_map(|l| scontrol_field(l, "ExitCode")).and_then(ExitCode::parse)
+    async fn exit_code(&self, slurm_id: u32) -> Result<Option<ExitCode>, SlurmError> {
+        let out = run("scontrol", ["show", "job", "-o", &slurm_id.to_string()], self.params.command_timeout).await?;
+        Ok(out.lines().find_map(|l| scontrol_field(l, "ExitCode")).and_then(ExitCode::parse))
     }
 }
 
