@@ -1,6 +1,6 @@
 //! Load benchmark of the UWS service (bounded, 127.0.0.1 only): requests per second and p99
 //! latency at 32 concurrent keep-alive connections for job creation (1,000 jobs), GET of the
-//! 1,000-job list, and GET of one job. Run with
+//! 1,000-job list, GET of one job, then 5,000 more creations (store growing to 6,000 jobs). Run with
 //! `cargo bench -p stop-service --bench uws_load`; figures go to stdout.
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 
@@ -12,6 +12,7 @@ use tokio::net::TcpStream;
 
 const CONNECTIONS: usize = 32;
 const CREATIONS: usize = 1000;
+const MORE_CREATIONS: usize = 5000;
 const LIST_GETS: usize = 2000;
 const JOB_GETS: usize = 20_000;
 
@@ -125,5 +126,7 @@ fn main() {
         let jobs: Arc<Vec<String>> = Arc::new(create.2.iter().map(|l| l.rsplit_once("/uws/").map(|(_, p)| format!("/uws/{p}")).unwrap()).collect());
         let get = load(&addr, JOB_GETS, 200, Arc::new(move |i| ("GET".into(), jobs[i % jobs.len()].clone(), String::new()))).await;
         report("GET /uws/molecule/{id}", JOB_GETS, &get);
+        let more = load(&addr, MORE_CREATIONS, 303, Arc::new(|_| ("POST".into(), "/uws/diagnostic".into(), "duration_s=1&RUNID=bench".into()))).await;
+        report("POST /uws/diagnostic (create, 1k→6k)", MORE_CREATIONS, &more);
     });
 }
