@@ -12,6 +12,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("js/app.js", "text/javascript; charset=utf-8", include_str!("../../web/js/app.js")),
     ("js/dom.js", "text/javascript; charset=utf-8", include_str!("../../web/js/dom.js")),
     ("js/form.js", "text/javascript; charset=utf-8", include_str!("../../web/js/form.js")),
+    ("js/lamda.js", "text/javascript; charset=utf-8", include_str!("../../web/js/lamda.js")),
     ("js/plot.js", "text/javascript; charset=utf-8", include_str!("../../web/js/plot.js")),
     ("js/results.js", "text/javascript; charset=utf-8", include_str!("../../web/js/results.js")),
     ("js/table.js", "text/javascript; charset=utf-8", include_str!("../../web/js/table.js")),

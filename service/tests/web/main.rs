@@ -37,21 +37,30 @@ fn repo_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel).canonicalize().unwrap()
 }
 
-/// An "observed" spectrum for the CO lines view: A_ul ∝ ν³ scaled from CO 1-0 (7.2e-8 s⁻¹ at
-/// 115.27 GHz, LAMDA), sampled every 20 GHz, as a CSV with a header.
+/// An "observed" CO spectrum on the model's axis (GHz, K): Gaussian lines of 0.2 GHz at the
+/// J=1-0, 2-1, 3-2 frequencies (LAMDA co.dat), sampled every 0.1 GHz, as CSV with a header.
 fn observed_csv(dir: &Path) -> PathBuf {
-    let mut text = String::from("freq_ghz,a_obs\n");
-    for i in 0..60 {
-        let f = 100.0 + 20.0 * f64::from(i);
-        text.push_str(&format!("{f},{:e}\n", 7.2e-8 * (f / 115.27).powi(3) * 1.1));
+    let lines = [(115.271_201_8, 2.0), (230.538, 4.0), (345.795_989_9, 3.5)];
+    let mut text = String::from("# synthetic observation for the web client test\nfreq_ghz,t_mb_k\n");
+    for i in 0..2800 {
+        let f = 100.0 + 0.1 * f64::from(i);
+        let t: f64 = lines.iter().map(|(f0, peak)| peak * (-0.5 * ((f - f0) / 0.085_f64).powi(2)).exp()).sum();
+        text.push_str(&format!("{f:.3},{t:.5}\n"));
     }
     let path = dir.join("observed_co.csv");
     std::fs::write(&path, text).unwrap();
     path
 }
 
+/// Clears the field of parameter `name` and types `value`.
+fn fill(browser: &Browser, name: &str, value: &str) {
+    let field = browser.find(&format!("[id='f-{name}']"), DEADLINE);
+    browser.clear(&field);
+    browser.type_text(&field, value);
+}
+
 #[test]
-fn molecule_job_from_the_form_with_an_uploaded_file() {
+fn lvg_job_from_the_form_with_an_uploaded_molecule_file() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(&tmp.path().join("data"));
     let shots = screenshot_dir();
@@ -59,77 +68,82 @@ fn molecule_job_from_the_form_with_an_uploaded_file() {
 
     // The chooser lists every job type the server describes.
     browser.goto(&format!("{}/#/new", server.base()));
+    browser.find("ul.type-list a[href='#/new/lvg']", DEADLINE);
     browser.find("ul.type-list a[href='#/new/molecule']", DEADLINE);
     browser.screenshot(None, &shots.join("01-chooser.png"));
 
-    // The form is generated from /jobtypes/molecule: units and defaults shown.
-    browser.goto(&format!("{}/#/new/molecule", server.base()));
-    let rank = browser.find("#f-rank_tex_k", DEADLINE);
-    let unit = browser.js("return document.querySelector('[data-field=rank_tex_k] .unit').textContent", &[]);
+    // The form is generated from /jobtypes/lvg: units and defaults shown, shipped molecules listed.
+    browser.goto(&format!("{}/#/new/lvg", server.base()));
+    browser.find("[id='f-tkin_k']", DEADLINE);
+    let unit = browser.js("return document.querySelector('[data-field=tkin_k] .unit').textContent", &[]);
     assert_eq!(unit, json!("K"));
-    assert_eq!(browser.js("return document.querySelector('#f-rank_tex_k').value", &[]), json!("100"));
-    // The shipped molecules are offered in a list.
-    let options = browser.js("return Array.from(document.querySelectorAll('#f-molecule option')).map(o => o.value)", &[]);
+    let options = browser.js("return Array.from(document.querySelectorAll('[id=f-molecule] option')).map(o => o.value)", &[]);
     assert!(options.as_array().unwrap().iter().any(|o| o == "co"), "{options}");
 
-    // Choose the file alternative and upload a LAMDA file.
+    // Upload a LAMDA file: only its collision partners (para- and ortho-H2 in co.dat) stay.
     browser.click(&browser.find("input[type=radio][value=lamda_file]", DEADLINE));
-    browser.type_text(&browser.find("#f-lamda_file", DEADLINE), &repo_file("data/lamda/co.dat").to_string_lossy());
+    browser.type_text(&browser.find("[id='f-lamda_file']", DEADLINE), &repo_file("data/lamda/co.dat").to_string_lossy());
+    browser.wait_for("the partner note", "return document.querySelector('.partner-note')?.textContent.includes('p-h2')", DEADLINE);
+    let shown = browser.js(
+        "return Array.from(document.querySelectorAll('[data-field^=\"densities_cm3.\"]')).filter(r => !r.hidden).map(r => r.dataset.field)",
+        &[],
+    );
+    assert_eq!(shown, json!(["densities_cm3.p-h2", "densities_cm3.o-h2"]));
+    fill(&browser, "densities_cm3.p-h2", "1e4");
+    fill(&browser, "column_cm2", "1e15");
+    fill(&browser, "fwhm_km_s", "1.0");
+    fill(&browser, "fmax_ghz", "400");
 
     // Invalid input: the server refuses it, the message sits next to the field, no job exists.
-    browser.clear(&rank);
-    browser.type_text(&rank, "-5");
+    fill(&browser, "tkin_k", "-5");
     browser.click(&browser.find("form.job-form button[type=submit]", DEADLINE));
-    let message = browser
-        .wait_for("the server's message next to rank_tex_k", "return document.querySelector('.field-error[data-param=rank_tex_k]').textContent", DEADLINE);
+    let message = browser.wait_for("the server's message next to tkin_k", "return document.querySelector('.field-error[data-param=tkin_k]').textContent", DEADLINE);
     let message = message.as_str().unwrap().to_owned();
-    assert!(message.contains("rank_tex_k") && message.contains("-5"), "{message}");
-    let aria = browser.js("return document.querySelector('#f-rank_tex_k').getAttribute('aria-invalid')", &[]);
-    assert_eq!(aria, json!("true"));
-    assert!(browser.js("return location.hash", &[]).as_str().unwrap().starts_with("#/new/molecule"));
-    assert!(server.job_ids("molecule").is_empty(), "a job was created from invalid input");
+    assert!(message.contains("tkin_k") && message.contains("-5"), "{message}");
+    assert_eq!(browser.js("return document.querySelector('[id=f-tkin_k]').getAttribute('aria-invalid')", &[]), json!("true"));
+    assert!(browser.js("return location.hash", &[]).as_str().unwrap().starts_with("#/new/lvg"));
+    assert!(server.job_ids("lvg").is_empty(), "a job was created from invalid input");
+    browser.js("document.querySelector('[id=f-tkin_k]').scrollIntoView({block: 'center'})", &[]);
     browser.screenshot(None, &shots.join("02-form-invalid.png"));
 
-    // Valid input: the job is created, runs, and completes.
-    browser.clear(&rank);
-    browser.type_text(&rank, "50");
+    // Valid input: the job is created, runs and completes, with the file uploaded.
+    fill(&browser, "tkin_k", "30");
     browser.click(&browser.find("form.job-form button[type=submit]", DEADLINE));
-    browser.wait_for("the job page", "return location.hash.startsWith('#/job/molecule/')", DEADLINE);
-    let ids = server.job_ids("molecule");
+    browser.wait_for("the job page", "return location.hash.startsWith('#/job/lvg/')", DEADLINE);
+    let ids = server.job_ids("lvg");
     assert_eq!(ids.len(), 1, "{ids:?}");
     browser.wait_for("phase COMPLETED", "return document.querySelector('.page-head .phase')?.textContent === 'COMPLETED'", DEADLINE);
-    let (_, job_xml) = server.get(&format!("/uws/molecule/{}", ids[0]));
+    let (_, job_xml) = server.get(&format!("/uws/lvg/{}", ids[0]));
     assert!(job_xml.contains("<uws:phase>COMPLETED</uws:phase>"), "{job_xml}");
     assert!(job_xml.contains("byReference=\"true\""), "the LAMDA file was not uploaded: {job_xml}");
+    assert!(!job_xml.contains("densities_cm3.h2\""), "a hidden partner was sent: {job_xml}");
 
     // The lines table and the spectrum plot of lines.tsv open by themselves.
     browser.wait_for("the lines plot", "return document.querySelectorAll('.plot-svg path.series.model').length", DEADLINE);
     let rows = browser.js("return document.querySelectorAll('.result-view table.data tbody tr').length", &[]).as_u64().unwrap();
-    assert!(rows > 10, "only {rows} table rows");
-    let (_, tsv) = server.get(&format!("/uws/molecule/{}/results/lines.tsv", ids[0]));
-    assert_eq!(rows as usize, tsv.lines().count() - 1);
-    let results = browser.js("return Array.from(document.querySelectorAll('ul.results a')).map(a => a.textContent)", &[]);
-    assert!(results.as_array().unwrap().iter().any(|r| r == "summary.json"), "{results}");
+    let (_, tsv) = server.get(&format!("/uws/lvg/{}/results/lines.tsv", ids[0]));
+    assert_eq!(usize::try_from(rows).unwrap(), tsv.lines().count() - 1);
+    assert!(rows >= 3, "only {rows} lines below 400 GHz");
+    let caption = browser.js("return document.querySelector('.plot figcaption').textContent", &[]);
+    assert!(caption.as_str().unwrap().contains("t_r_K against freq_GHz"), "{caption}");
     browser.screenshot(None, &shots.join("03-job-completed.png"));
 
     // Values under the cursor, then zoom with the wheel.
-    let svg = browser.find(".plot-svg", DEADLINE);
     browser.js(
-        "const s = document.querySelector('.plot-svg'); const r = s.getBoundingClientRect(); s.scrollIntoView({block: 'center'});
-         const x = r.left + r.width * 0.3, y = r.top + r.height / 2;
-         s.dispatchEvent(new PointerEvent('pointermove', {clientX: x, clientY: y, bubbles: true}));",
+        "const s = document.querySelector('.plot-svg'); s.scrollIntoView({block: 'center'}); const r = s.getBoundingClientRect();
+         s.dispatchEvent(new PointerEvent('pointermove', {clientX: r.left + r.width * 0.3, clientY: r.top + r.height / 2, bubbles: true}));",
         &[],
     );
     let readout = browser.js("return document.querySelector('.readout').textContent", &[]);
-    assert!(readout.as_str().unwrap().contains("freq_ghz = "), "{readout}");
-    let ticks_before = browser.js("return Array.from(document.querySelectorAll('.plot-svg text.tick')).map(t => t.textContent).join(' ')", &[]);
+    assert!(readout.as_str().unwrap().contains("freq_GHz = "), "{readout}");
+    let ticks = "return Array.from(document.querySelectorAll('.plot-svg text.tick')).map(t => t.textContent).join(' ')";
+    let ticks_before = browser.js(ticks, &[]);
     browser.js(
         "const s = document.querySelector('.plot-svg'); const r = s.getBoundingClientRect();
          for (let i = 0; i < 6; i++) s.dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: r.left + r.width * 0.3, clientY: r.top + 50, bubbles: true, cancelable: true}));",
         &[],
     );
-    let ticks_after = browser.js("return Array.from(document.querySelectorAll('.plot-svg text.tick')).map(t => t.textContent).join(' ')", &[]);
-    assert_ne!(ticks_before, ticks_after, "zooming did not change the axis");
+    assert_ne!(ticks_before, browser.js(ticks, &[]), "zooming did not change the axis");
     browser.click(&browser.find(".plot-tools button[title='Reset zoom']", DEADLINE));
 
     // Overlay an observed spectrum (CSV parsed in the browser) with residuals.
@@ -137,21 +151,21 @@ fn molecule_job_from_the_form_with_an_uploaded_file() {
     browser.type_text(&browser.find(".plot-controls input[type=file]", DEADLINE), &obs.to_string_lossy());
     browser.wait_for("the observed overlay", "return document.querySelectorAll('.plot-svg path.series.observed').length", DEADLINE);
     let n_residuals = browser.js("return document.querySelectorAll('.plot-svg circle.residual').length", &[]).as_u64().unwrap();
-    assert!(n_residuals > 20, "{n_residuals} residual points");
+    assert_eq!(n_residuals, 2800, "one residual per observed sample");
     browser.js("document.querySelector('.plot').scrollIntoView({block: 'start'})", &[]);
     browser.screenshot(Some(&browser.find(".plot", DEADLINE)), &shots.join("04-plot-overlay.png"));
-    let _ = svg;
 
-    // Narrow screen: the job page and the form still fit.
+    // Narrow screen: the job page and the form fit without sideways scrolling.
     browser.set_size(400, 860);
     browser.js("window.scrollTo(0, 0)", &[]);
-    let overflow = browser.js("return document.documentElement.scrollWidth > window.innerWidth + 1", &[]);
-    assert_eq!(overflow, json!(false), "the job page scrolls sideways on a narrow screen");
+    let overflow = "return document.documentElement.scrollWidth > window.innerWidth + 1";
+    let too_wide = "return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                     .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')";
+    assert_eq!(browser.js(overflow, &[]), json!(false), "the job page scrolls sideways on a narrow screen: {}", browser.js(too_wide, &[]));
     browser.screenshot(None, &shots.join("05-job-narrow.png"));
-    browser.goto(&format!("{}/#/new/molecule", server.base()));
-    browser.find("#f-rank_tex_k", DEADLINE);
-    let overflow = browser.js("return document.documentElement.scrollWidth > window.innerWidth + 1", &[]);
-    assert_eq!(overflow, json!(false), "the form scrolls sideways on a narrow screen");
+    browser.goto(&format!("{}/#/new/lvg", server.base()));
+    browser.find("[id='f-tkin_k']", DEADLINE);
+    assert_eq!(browser.js(overflow, &[]), json!(false), "the form scrolls sideways on a narrow screen: {}", browser.js(too_wide, &[]));
     browser.screenshot(None, &shots.join("06-form-narrow.png"));
     browser.set_size(1280, 800);
 
@@ -159,10 +173,10 @@ fn molecule_job_from_the_form_with_an_uploaded_file() {
     browser.goto(&format!("{}/#/", server.base()));
     browser.wait_for("the job in the list", &format!("return document.querySelector('tr[data-job=\"{}\"] .phase')?.textContent === 'COMPLETED'", ids[0]), DEADLINE);
     browser.screenshot(None, &shots.join("07-job-list.png"));
-    browser.goto(&format!("{}/#/job/molecule/{}", server.base(), ids[0]));
+    browser.goto(&format!("{}/#/job/lvg/{}", server.base(), ids[0]));
     browser.click(&browser.find(".actions button.danger", DEADLINE));
     browser.wait_for("the list after delete", "return location.hash === '#/'", DEADLINE);
-    assert!(server.job_ids("molecule").is_empty(), "the job was not deleted");
+    assert!(server.job_ids("lvg").is_empty(), "the job was not deleted");
 }
 
 #[test]

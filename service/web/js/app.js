@@ -115,7 +115,7 @@ async function showJob(type, id) {
       ['Ended', job.ended], ['Max duration', job.executionDuration ? `${job.executionDuration} s` : null], ['Destruction', job.destruction]]));
     mount(params, h('h2', { id: 'h-params' }, 'Parameters'), job.parameters.length ? h('table', { class: 'data params' },
       h('tbody', {}, job.parameters.map((p) => h('tr', {}, h('th', { scope: 'row' }, p.name),
-        h('td', {}, p.byReference ? h('a', { href: `/uws/${type}/${id}/parameters/${encodeURIComponent(p.name)}` }, `${p.value} (uploaded file)`) : p.value)))))
+        h('td', {}, p.byReference ? h('a', { href: `/uws/${type}/${id}/parameters/${encodeURIComponent(p.name)}`, download: p.name }, 'uploaded file (download)') : p.value)))))
       : h('p', { class: 'muted' }, 'none'));
     const logText = job.error ? `${job.error.type || 'error'}: ${job.error.message}`
       : ({ PENDING: 'waiting to be started', QUEUED: 'queued for a worker', EXECUTING: 'running…', COMPLETED: 'completed', ABORTED: 'aborted' }[job.phase] || job.phase);

@@ -3,6 +3,7 @@
 // server errors shown next to the field they name.
 
 import { h } from './dom.js';
+import { lamdaPartners } from './lamda.js';
 
 function rangeText(p) {
   const unit = p.unit ? ` ${p.unit}` : '';
@@ -129,6 +130,29 @@ function alternatives(relation, fields, formId) {
 }
 
 /**
+ * `choices_from` with a wildcard (`densities_cm3.*` from the molecule): when the chosen source
+ * is an uploaded LAMDA file, only the fields of the partners it contains stay in the form.
+ */
+function partnerWatcher(r, desc, fields, before) {
+  const prefix = r.param.slice(0, -1);
+  const dependents = [...fields.values()].filter((f) => f.p.name.startsWith(prefix));
+  const group = (desc.relations || []).find((x) => x.relation === 'exactly_one_of' && x.params.includes(r.source));
+  const sources = (group ? group.params : [r.source]).map((n) => fields.get(n)).filter((f) => f && f.p.type === 'file');
+  const note = h('p', { class: 'partner-note', 'aria-live': 'polite' });
+  if (dependents.length) before.set(dependents[0].p.name, note);
+  return async () => {
+    const file = sources.find((f) => !f.input.disabled && f.input.files.length)?.input.files[0];
+    const partners = file ? lamdaPartners(await file.text()) : [];
+    for (const f of dependents) {
+      const on = !partners.length || partners.includes(f.p.name.slice(prefix.length));
+      f.row.hidden = !on;
+      f.input.disabled = !on;
+    }
+    note.textContent = partners.length ? `Collision partners in ${file.name}: ${partners.join(', ')} (the others are hidden)` : '';
+  };
+}
+
+/**
  * The form for job type `desc`. `onSubmit(formData)` must return a promise; an `ApiError`
  * with a parameter is shown next to that field, any other error above the button.
  */
@@ -144,6 +168,8 @@ export function jobForm(desc, onSubmit) {
     }
   }
   const relationNotes = [];
+  const before = new Map();
+  const watchers = [];
   for (const r of desc.relations || []) {
     if (r.relation === 'less_than') {
       const check = () => {
@@ -155,9 +181,14 @@ export function jobForm(desc, onSubmit) {
       [r.lower, r.upper].forEach((n) => fields.get(n)?.input.addEventListener('input', check));
     } else if (r.relation === 'choices_from') {
       relationNotes.push(h('li', {}, `${r.param}: ${r.note} (from ${r.source})`));
+      if (r.param.endsWith('*')) watchers.push(partnerWatcher(r, desc, fields, before));
     }
   }
-  for (const [name, f] of fields) if (!grouped.has(name)) parts.push(f.row);
+  for (const [name, f] of fields) {
+    if (grouped.has(name)) continue;
+    if (before.has(name)) parts.push(before.get(name));
+    parts.push(f.row);
+  }
   const arrays = desc.parameters.filter((p) => p.array);
   const gridSize = arrays.length ? h('p', { class: 'grid-size', 'aria-live': 'polite' }) : null;
   const updateGrid = () => {
@@ -175,6 +206,7 @@ export function jobForm(desc, onSubmit) {
     relationNotes.length ? h('ul', { class: 'notes' }, relationNotes) : null,
     gridSize,
     h('div', { class: 'actions' }, submit, formError));
+  form.addEventListener('change', () => watchers.forEach((w) => w()));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     formError.textContent = '';

@@ -8,6 +8,8 @@ import { parseDelimited, numericColumns, tableView } from './table.js';
 import { spectrumPlot, interpolate } from './plot.js';
 
 const X_HINT = /freq|velo|^v_|wave|lambda|channel/i;
+/** Which column to plot first: antenna/brightness temperature, flux, intensity, A coefficient, tau. */
+const Y_PREFERENCE = [/^t_?(r|a|mb|b)_|^t_?(r|a|mb|b)$/i, /intens|^i_|jy/i, /flux/i, /a_ul/i, /tau/i];
 
 function chooser(label, columns, indices, selected) {
   const id = `sel-${label.replace(/\W/g, '')}-${Math.random().toString(36).slice(2)}`;
@@ -15,17 +17,30 @@ function chooser(label, columns, indices, selected) {
   return { select, el: h('span', { class: 'inline' }, h('label', { for: id }, label), ' ', select) };
 }
 
+/** Model of a line list on the observed samples: each line's value at its nearest sample. */
+function stickModel(lines, obs) {
+  const at = new Map();
+  for (const [x, y] of lines) {
+    let best = -1; let d = Infinity;
+    obs.forEach((p, i) => { const e = Math.abs(p[0] - x); if (e < d) { d = e; best = i; } });
+    const step = obs.length > 1 ? Math.abs(obs[Math.min(best + 1, obs.length - 1)][0] - obs[Math.max(best - 1, 0)][0]) / 2 : Infinity;
+    if (best >= 0 && d <= step) at.set(best, (at.get(best) || 0) + y);
+  }
+  const index = new Map(obs.map((p, i) => [p[0], i]));
+  return (x) => at.get(index.get(x)) || 0;
+}
+
 /** The table + plot + overlay view of one TSV result. */
 export function tableResult(result, text) {
   const table = parseDelimited(text);
-  const numeric = numericColumns(table).filter((i) => !/^(index|i|n)$/i.test(table.columns[i]));
+  const numeric = numericColumns(table).filter((i) => !/^(index|i|n|model|status|iup|ilow|up|lo)$/i.test(table.columns[i]));
   const wrap = h('section', { class: 'result-view', 'aria-label': `${result.name} view` });
   if (numeric.length < 2) {
     wrap.append(tableView(table, result.name));
     return wrap;
   }
   const xDefault = numeric.find((i) => X_HINT.test(table.columns[i])) ?? numeric[0];
-  const yDefault = numeric.find((i) => i !== xDefault && /flux|t_?r|tb|intens|tau|a_ul|jy|k$/i.test(table.columns[i]))
+  const yDefault = Y_PREFERENCE.map((re) => numeric.find((i) => i !== xDefault && re.test(table.columns[i]))).find((i) => i !== undefined)
     ?? numeric.find((i) => i !== xDefault);
   const xs = chooser('x', table.columns, numeric, xDefault);
   const ys = chooser('y', table.columns, numeric, yDefault);
@@ -41,7 +56,11 @@ export function tableResult(result, text) {
     if (observed) {
       series.push({ name: `observed (${observed.name})`, points: observed.points, style: 'line', cls: 'observed' });
       const sorted = [...series[0].points].sort((a, b) => a[0] - b[0]);
-      residuals = observed.points.map(([x, y]) => [x, y - interpolate(sorted, x)]).filter((p) => Number.isFinite(p[1]));
+      const obs = [...observed.points].sort((a, b) => a[0] - b[0]);
+      // A line list predicts the peak of each line at its frequency and nothing between
+      // lines: compare it with the observed sample nearest to each line, zero elsewhere.
+      const modelAt = sticks ? stickModel(sorted, obs) : (x) => interpolate(sorted, x);
+      residuals = obs.map(([x, y]) => [x, y - modelAt(x)]).filter((p) => Number.isFinite(p[1]));
     }
     return { series, residuals };
   };
