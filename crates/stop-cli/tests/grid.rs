@@ -46,3 +46,23 @@ fn killed_run_resumes_without_loss_or_duplicates() {
     let expected: Vec<String> = (1..=600).map(|i| i.to_string()).collect();
     assert_eq!(models, expected);
 }
+
+#[test]
+fn fits_and_votable_outputs_hold_one_row_per_model() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("grid.toml");
+    std::fs::write(&spec, SPEC).expect("write spec");
+    let spec = spec.to_str().expect("utf-8 path");
+    let tsv = dir.path().join("grid.tsv");
+    stop(&["grid", spec, "--quiet", "--output", tsv.to_str().expect("utf-8")]);
+    let reference = stop_io::read_table(&tsv).expect("TSV reads back");
+    for name in ["grid.fits", "grid.vot"] {
+        let path = dir.path().join(name);
+        stop(&["grid", spec, "--quiet", "--output", path.to_str().expect("utf-8")]);
+        let table = stop_io::read_table(&path).expect("table reads back");
+        assert_eq!(table.rows.len(), 600, "{name}");
+        let models = table.column_f64("model").expect("model column");
+        assert_eq!(models, (1..=600).map(f64::from).collect::<Vec<_>>(), "{name}");
+        assert_eq!(table.column_f64("tex_K_2_1"), reference.column_f64("tex_K_2_1"), "{name}");
+    }
+}
