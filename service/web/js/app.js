@@ -86,7 +86,7 @@ function dl(rows) {
 }
 
 async function showJob(type, id) {
-  const head = h('div', { class: 'page-head' });
+  const head = h('div', { class: 'page-head job-head' });
   const facts = h('div');
   const actions = h('div', { class: 'actions' });
   const params = h('section', { 'aria-labelledby': 'h-params' });
@@ -94,7 +94,7 @@ async function showJob(type, id) {
   const results = h('section', { 'aria-labelledby': 'h-results' });
   const views = h('div', { class: 'views' });
   const problem = h('div');
-  mount(main, head, problem, actions, facts, params, log, results, views);
+  mount(main, head, problem, actions, log, results, views, h('div', { class: 'job-details' }, params, h('section', { 'aria-labelledby': 'h-facts' }, h('h2', { id: 'h-facts' }, 'Job'), facts)));
   let shownResults = '';
   const act = (label, cls, fn) => h('button', { type: 'button', class: cls, onclick: async (ev) => {
     ev.target.disabled = true;

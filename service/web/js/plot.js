@@ -100,7 +100,7 @@ export function spectrumPlot(opts) {
     const X = (x) => M.l + (x - x0) / (x1 - x0) * (width - M.l - M.r);
     const Y = (y) => top + height - (y - ya) / (yb - ya) * height;
     g.append(s('rect', { x: M.l, y: top, width: width - M.l - M.r, height, class: 'frame' }));
-    for (const t of niceTicks(ya, yb, Math.max(2, Math.round(height / 50)))) {
+    for (const t of niceTicks(ya, yb, Math.max(4, Math.round(height / 50)))) {
       g.append(s('line', { x1: M.l, x2: width - M.r, y1: Y(t), y2: Y(t), class: 'grid' }));
       const label = s('text', { x: M.l - 6, y: Y(t) + 4, class: 'tick', 'text-anchor': 'end' });
       label.textContent = allowLog && logY ? `1e${fmt(t)}` : fmt(t);

@@ -54,8 +54,8 @@ export function tableResult(result, text) {
     const series = [{ name: `model ${table.columns[ys.select.value]}`, points: model(), style: sticks ? 'sticks' : 'line', cls: 'model' }];
     let residuals = null;
     if (observed) {
-      series.push({ name: `observed (${observed.name})`, points: observed.points, style: 'line', cls: 'observed' });
-      const sorted = [...series[0].points].sort((a, b) => a[0] - b[0]);
+      series.unshift({ name: `observed (${observed.name})`, points: observed.points, style: 'line', cls: 'observed' });
+      const sorted = [...series[1].points].sort((a, b) => a[0] - b[0]);
       const obs = [...observed.points].sort((a, b) => a[0] - b[0]);
       // A line list predicts the peak of each line at its frequency and nothing between
       // lines: compare it with the observed sample nearest to each line, zero elsewhere.
