@@ -61,6 +61,7 @@ pub const M_SUN_G: f64 = GM_SUN_CGS / G_CGS;
 ///
 /// ```
 /// use stop_physics::constants::GAUSS_AREA_FACTOR;
-/// assert!((GAUSS_AREA_FACTOR - 1.064_467_019_4).abs() < 1e-10);
+/// let formula = (std::f64::consts::PI / (4.0 * std::f64::consts::LN_2)).sqrt();
+/// assert!((GAUSS_AREA_FACTOR - formula).abs() <= f64::EPSILON);
 /// ```
-pub const GAUSS_AREA_FACTOR: f64 = 1.064_467_019_431_230_3;
+pub const GAUSS_AREA_FACTOR: f64 = 1.064_467_019_431_226_2;

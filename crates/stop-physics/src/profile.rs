@@ -4,6 +4,13 @@
 //! σ = Δ / (2√(2 ln 2)) and Doppler parameter b = √2 σ = Δ / (2√(ln 2)).
 
 /// 2√(2 ln 2): FWHM / σ of a Gaussian.
+///
+/// ```
+/// use stop_physics::profile::{FWHM_OVER_DOPPLER_B, FWHM_OVER_SIGMA};
+/// let ln2 = std::f64::consts::LN_2;
+/// assert!((FWHM_OVER_SIGMA - 2.0 * (2.0 * ln2).sqrt()).abs() <= 2.0 * f64::EPSILON);
+/// assert!((FWHM_OVER_DOPPLER_B - 2.0 * ln2.sqrt()).abs() <= 2.0 * f64::EPSILON);
+/// ```
 pub const FWHM_OVER_SIGMA: f64 = 2.354_820_045_030_949_3;
 /// 2√(ln 2): FWHM / b (Doppler parameter) of a Gaussian.
 pub const FWHM_OVER_DOPPLER_B: f64 = 1.665_109_222_315_395_5;
