@@ -22,6 +22,8 @@ pub enum Command {
     Lvg(crate::commands::lvg::LvgArgs),
     /// A grid of escape-probability models from a TOML spec, streamed to TSV/FITS/VOTable.
     Grid(crate::commands::grid::GridArgs),
+    /// 3-D non-LTE level populations of a model file (LIME-style; `stop lime model.toml`).
+    Lime(crate::commands::lime::LimeArgs),
     /// Run the IVOA UWS 1.1 web service (job lists at /uws/{type}).
     Serve(crate::commands::serve::ServeArgs),
     /// Run one job from its directory (used by `stop serve`'s worker pool).

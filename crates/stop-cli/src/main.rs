@@ -12,6 +12,7 @@ fn main() -> std::process::ExitCode {
         args::Command::Molecule(a) => commands::molecule::run(&a),
         args::Command::Lvg(a) => commands::lvg::run(&a),
         args::Command::Grid(a) => commands::grid::run(&a),
+        args::Command::Lime(a) => commands::lime::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a),
         args::Command::Worker(a) => commands::worker::run(&a),
         args::Command::Lte(a) => commands::lte::run(&a),

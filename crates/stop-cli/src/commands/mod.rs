@@ -2,6 +2,7 @@
 
 pub mod lte;
 pub mod grid;
+pub mod lime;
 pub mod lvg;
 pub mod molecule;
 pub mod rotdiag;

@@ -1,0 +1,153 @@
+//! `stop lime MODEL.toml`: build the grid of a model file, solve the non-LTE level
+//! populations with a progress bar and one convergence line per iteration, write the
+//! populations (format: `stop_lime::pops`) and report the peak memory.
+
+use anyhow::{Context as _, bail};
+use std::path::PathBuf;
+use std::time::Instant;
+use stop_lime::pops::io::PopulationFile;
+use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
+use stop_lime::solve::model_run::{build_grid, read_dust};
+use stop_lime::solve::params::{RaySchedule, SolveParams};
+use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_model::ModelFile;
+use stop_model::file::InitialPopulations;
+
+/// Arguments of `stop lime`.
+#[derive(Debug, clap::Args)]
+pub struct LimeArgs {
+    /// The model file (TOML; see the stop-model README).
+    pub model: PathBuf,
+    /// Where to write the populations (default: `<model stem>_pops.tsv` in the current directory).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Start from a population file written for the same grid (restart).
+    #[arg(long)]
+    pub restart: Option<PathBuf>,
+    /// Interior grid points (overrides `[grid] n_points`).
+    #[arg(long)]
+    pub points: Option<usize>,
+    /// Photons per point (overrides `[solver] rays_per_point`).
+    #[arg(long)]
+    pub rays: Option<usize>,
+    /// Most iterations (overrides `[solver] max_iterations`).
+    #[arg(long)]
+    pub max_iterations: Option<usize>,
+    /// Stopping tolerance (overrides `[solver] tolerance`).
+    #[arg(long)]
+    pub tolerance: Option<f64>,
+    /// Redraw photons every iteration as LIME does (no Ng acceleration).
+    #[arg(long)]
+    pub lime_rays: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Peak resident memory of this process, kB (`VmHWM` in `/proc/self/status`), if available.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs `stop lime`.
+///
+/// # Errors
+/// Unreadable model, molecule, dust or restart files, a grid or solver failure, an
+/// unwritable output.
+#[allow(clippy::print_stderr)]
+pub fn run(args: &LimeArgs) -> anyhow::Result<()> {
+    let clock = Instant::now();
+    let mut file = ModelFile::load(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
+    if let Some(n) = args.points {
+        file.grid.n_points = n;
+    }
+    let molecule = file.molecule.read().context("reading the molecular data")?;
+    let grid = build_grid(&file)?;
+    let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
+    eprintln!(
+        "grid: {n_interior} interior + {} boundary points, {} Delaunay links, {:.2} s",
+        grid.is_sink.len() - n_interior,
+        grid.neighbours.indices().len(),
+        clock.elapsed().as_secs_f64()
+    );
+    let dust = read_dust(&file)?;
+    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
+    let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
+    let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    let mut params = SolveParams::from_model(&file.solver);
+    if let Some(r) = args.rays {
+        params.rays_per_point = r;
+    }
+    if let Some(m) = args.max_iterations {
+        params.max_iterations = m;
+    }
+    if let Some(t) = args.tolerance {
+        params.tolerance = t;
+    }
+    if args.lime_rays {
+        params.rays = RaySchedule::EveryIteration;
+    }
+    let pops0 = match &args.restart {
+        Some(path) => {
+            let previous = PopulationFile::read(path)?;
+            if !previous.matches_grid(&grid.positions_m) || previous.n_levels != setup.n_levels {
+                bail!("{}: written for another grid or molecule (same model file, seed and --points needed)", path.display());
+            }
+            previous.pops
+        }
+        None => {
+            let start = if file.solver.initial_populations == InitialPopulations::Zero { StartFrom::Zero } else { StartFrom::Lte };
+            initial_populations(&setup, &molecule, start)
+        }
+    };
+    let bar = if args.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(n_interior as u64) };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} points, ETA {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
+    let outcome = pool.install(|| {
+        solve(&setup, pops0, &params, &|| bar.inc(1), &mut |stats| {
+            if args.quiet {
+                eprintln!("{}", stats.summary());
+            } else {
+                bar.println(stats.summary());
+            }
+            bar.reset();
+        })
+    })?;
+    bar.finish_and_clear();
+    let output = args.output.clone().unwrap_or_else(|| {
+        let stem = args.model.file_stem().map_or_else(|| "model".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from(format!("{stem}_pops.tsv"))
+    });
+    let last = outcome.history.last();
+    let metadata = vec![
+        ("model".to_owned(), args.model.display().to_string()),
+        ("molecule".to_owned(), molecule.name.clone()),
+        ("n_interior".to_owned(), n_interior.to_string()),
+        ("grid_seed".to_owned(), file.grid.seed.to_string()),
+        ("solver_seed".to_owned(), params.seed.to_string()),
+        ("rays_per_point".to_owned(), params.rays_per_point.to_string()),
+        ("tcmb_k".to_owned(), file.solver.tcmb_k.to_string()),
+        ("iterations".to_owned(), outcome.history.len().to_string()),
+        ("status".to_owned(), format!("{:?}", outcome.status)),
+        ("last_p90_rel_change".to_owned(), last.map_or_else(String::new, |s| format!("{:e}", s.p90_rel_change))),
+    ];
+    let pops_file = PopulationFile { metadata, positions_m: grid.positions_m.clone(), is_sink: grid.is_sink.clone(), n_levels: setup.n_levels, pops: outcome.pops };
+    pops_file.write(&output)?;
+    eprintln!(
+        "{:?} after {} iterations; populations written to {}; {:.1} s; peak memory {}",
+        outcome.status,
+        outcome.history.len(),
+        output.display(),
+        clock.elapsed().as_secs_f64(),
+        peak_rss_kb().map_or_else(|| "unknown".to_owned(), |kb| format!("{:.1} MB", kb as f64 / 1024.0))
+    );
+    Ok(())
+}
