@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use stop_uws::exec::slurm::{SlurmRecord, read_record};
@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 const DEADLINE: Duration = Duration::from_secs(120);
 
 /// The outage test stops the controller: the tests of this file take turns.
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -83,7 +83,7 @@ fn squeue(args: &[&str]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_adopts_the_recorded_slurm_job_instead_of_submitting_again() {
-    let _turn = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = SERIAL.lock().await;
     if !slurm_available() {
         return;
     }
@@ -108,7 +108,7 @@ async fn restart_adopts_the_recorded_slurm_job_instead_of_submitting_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recorded_id_now_used_by_a_foreign_job_is_lost_and_the_foreign_job_untouched() {
-    let _turn = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = SERIAL.lock().await;
     if !slurm_available() {
         return;
     }
@@ -137,7 +137,7 @@ async fn a_recorded_id_now_used_by_a_foreign_job_is_lost_and_the_foreign_job_unt
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_controller_outage_is_waited_out() {
-    let _turn = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = SERIAL.lock().await;
     if !slurm_available() {
         return;
     }
