@@ -108,3 +108,44 @@ fn restart_mid_run_loses_nothing_and_leaves_foreign_jobs_alone() {
     assert!(matches!(state.trim(), "PENDING" | "RUNNING"), "the foreign job was touched: {state}");
     let _ = std::process::Command::new("scancel").arg(&foreign).status();
 }
+
+/// Runs `stop serve --executor slurm` with `env` and expects it to refuse to start; returns
+/// what it printed on stderr.
+fn refused_start(env: &[(&str, &std::ffi::OsStr)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stop"))
+        .args(["serve", "--port", "0", "--executor", "slurm", "--data-dir"])
+        .arg(dir.path())
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = eventually("stop serve to give up", || child.try_wait().unwrap());
+    assert!(!status.success(), "stop serve started without a usable SLURM");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    stderr
+}
+
+#[test]
+fn start_up_refuses_missing_slurm_commands() {
+    let empty = tempfile::tempdir().unwrap();
+    let stderr = refused_start(&[("PATH", empty.path().as_os_str())]);
+    assert!(stderr.contains("`sbatch` not found"), "{stderr}");
+}
+
+#[test]
+fn start_up_refuses_a_controller_that_does_not_answer() {
+    if !slurm_available() {
+        return;
+    }
+    // The real cluster's configuration, but the controller at a port nobody listens on.
+    let conf = std::fs::read_to_string("/etc/slurm/slurm.conf").unwrap();
+    let conf: String = conf.lines().map(|l| if l.starts_with("SlurmctldHost=") { format!("{l}\nSlurmctldPort=6999\n") } else { format!("{l}\n") }).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slurm.conf");
+    std::fs::write(&path, conf).unwrap();
+    let stderr = refused_start(&[("SLURM_CONF", path.as_os_str())]);
+    assert!(stderr.contains("SLURM controller does not answer"), "{stderr}");
+}
