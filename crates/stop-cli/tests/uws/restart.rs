@@ -18,8 +18,12 @@ fn kill_9_of_server_and_worker_loses_nothing() {
         // (On a very slow machine the 3 s job may already be done; that only weakens the test.)
         eventually("three jobs executing", || matches!(element(&s.get(job).text(), "uws:phase").as_str(), "EXECUTING" | "COMPLETED").then_some(()));
     }
-    for job in &queued {
-        assert_eq!(element(&s.get(job).text(), "uws:phase"), "QUEUED", "all three workers are busy");
+    // Read the short jobs first: if the long ones are still all executing afterwards, all three
+    // workers were busy the whole time, so the short ones must have been waiting.
+    let short_phases: Vec<String> = queued.iter().map(|j| element(&s.get(j).text(), "uws:phase")).collect();
+    let all_busy = [&finishes_while_down, &outlives_restart, &worker_killed].iter().all(|j| element(&s.get(j).text(), "uws:phase") == "EXECUTING");
+    if all_busy {
+        assert!(short_phases.iter().all(|p| p == "QUEUED"), "{short_phases:?}");
     }
     let survivor_dir = job_dir(&s, &outlives_restart);
     let killed_dir = job_dir(&s, &worker_killed);
