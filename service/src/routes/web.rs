@@ -17,6 +17,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("js/results.js", "text/javascript; charset=utf-8", include_str!("../../web/js/results.js")),
     ("js/table.js", "text/javascript; charset=utf-8", include_str!("../../web/js/table.js")),
     ("js/uws.js", "text/javascript; charset=utf-8", include_str!("../../web/js/uws.js")),
+    ("js/votable.js", "text/javascript; charset=utf-8", include_str!("../../web/js/votable.js")),
 ];
 
 /// The page itself.

@@ -155,6 +155,22 @@ fn lvg_job_from_the_form_with_an_uploaded_molecule_file() {
     browser.js("document.querySelector('.plot').scrollIntoView({block: 'start'})", &[]);
     browser.screenshot(Some(&browser.find(".plot", DEADLINE)), &shots.join("04-plot-overlay.png"));
 
+    // The table as VOTable, built in the browser: one row per line, units from the names.
+    let votable = browser.js_async("fetch(document.querySelector('a.votable').href).then(r => r.text()).then(done, e => done(String(e)))");
+    let votable = votable.as_str().unwrap();
+    assert!(votable.starts_with("<?xml") && votable.contains("<VOTABLE version=\"1.4\""), "{votable}");
+    assert_eq!(votable.matches("<TR>").count(), tsv.lines().count() - 1, "{votable}");
+    assert!(votable.contains("<FIELD name=\"freq_GHz\" datatype=\"double\" unit=\"GHz\"/>"), "{votable}");
+
+    // Velocity axis about the strongest line (CO 2-1 here): the line sits at 0 km/s.
+    let axis = browser.find(".axis-controls select", DEADLINE);
+    browser.js("const s = arguments[0]; s.value = 'velocity'; s.dispatchEvent(new Event('change', {bubbles: true}));", &[json!({"element-6066-11e4-a52e-4f735466cecf": axis})]);
+    let caption = browser.wait_for("the velocity axis", "return document.querySelector('.plot figcaption').textContent.includes('velocity') && document.querySelector('.plot figcaption').textContent", DEADLINE);
+    assert!(caption.as_str().unwrap().contains("rest 230.538"), "{caption}");
+    let ticks_v = browser.js(ticks, &[]);
+    assert!(ticks_v.as_str().unwrap().split(' ').any(|t| t == "0"), "no 0 km/s tick: {ticks_v}");
+    browser.screenshot(Some(&browser.find(".plot", DEADLINE)), &shots.join("04b-plot-velocity.png"));
+
     // Narrow screen: the job page and the form fit without sideways scrolling.
     browser.set_size(400, 860);
     browser.js("window.scrollTo(0, 0)", &[]);

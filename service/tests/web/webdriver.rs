@@ -138,6 +138,12 @@ impl Browser {
         self.cmd("POST", "/execute/sync", Some(&json!({"script": script, "args": args})))
     }
 
+    /// Runs asynchronous `script`; it calls `done(value)` (the last argument) when finished.
+    pub fn js_async(&self, script: &str) -> Value {
+        let body = format!("const done = arguments[arguments.length - 1]; {script}");
+        self.cmd("POST", "/execute/async", Some(&json!({"script": body, "args": []})))
+    }
+
     /// The first element matching `css`, waiting for it up to `timeout`.
     pub fn find(&self, css: &str, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;

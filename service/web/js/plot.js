@@ -46,7 +46,7 @@ function nearest(points, x) {
 
 /**
  * `opts`: {title, xLabel, yLabel, series: [{name, points, style: 'line'|'sticks', cls}],
- * residuals: [[x, y]] | null}. Returns the element; `el.setSeries(series, residuals)` redraws.
+ * residuals: [[x, y]] | null, xRange: [lo, hi] | undefined (first view; Reset shows all)}. Returns the element; `el.setSeries(series, residuals)` redraws.
  */
 export function spectrumPlot(opts) {
   let series = opts.series.map((x) => ({ ...x, points: [...x.points].sort((a, b) => a[0] - b[0]) }));
@@ -60,7 +60,7 @@ export function spectrumPlot(opts) {
     const pad = (hi - lo) * 0.02;
     return [lo - pad, hi + pad];
   };
-  let [x0, x1] = fullX();
+  let [x0, x1] = opts.xRange || fullX();
 
   const svg = s('svg', { class: 'plot-svg', role: 'img', tabindex: '0', 'aria-label': `${opts.title}: ${opts.yLabel} against ${opts.xLabel}. Wheel or +/- to zoom, drag or arrows to pan, 0 to reset.` });
   const readout = h('p', { class: 'readout', 'aria-live': 'off' }, 'Move the pointer over the plot to read values.');
@@ -94,7 +94,7 @@ export function spectrumPlot(opts) {
   function panel(g, top, height, width, pts, seriesList, yLabel, allowLog) {
     const [ya, yb] = allowLog ? yRange(pts) : (() => {
       const ys = pts.filter((p) => p[0] >= x0 && p[0] <= x1).map((p) => p[1]);
-      const m = Math.max(1e-300, ...ys.map(Math.abs));
+      const m = Math.max(...ys.map(Math.abs)) || 1;
       return [-m * 1.1, m * 1.1];
     })();
     const X = (x) => M.l + (x - x0) / (x1 - x0) * (width - M.l - M.r);

@@ -5,7 +5,11 @@
 import { h } from './dom.js';
 import { fetchText } from './uws.js';
 import { parseDelimited, numericColumns, tableView } from './table.js';
-import { spectrumPlot, interpolate } from './plot.js';
+import { spectrumPlot, interpolate, fmt } from './plot.js';
+import { toVotable } from './votable.js';
+
+/** Speed of light, km/s (exact, SI definition). */
+const C_KM_S = 299792.458;
 
 const X_HINT = /freq|velo|^v_|wave|lambda|channel/i;
 /** Which column to plot first: antenna/brightness temperature, flux, intensity, A coefficient, tau. */
@@ -49,14 +53,30 @@ export function tableResult(result, text) {
   const obsInput = h('input', { type: 'file', id: `obs-${result.name}`, accept: '.csv,.tsv,.txt,.dat,text/csv,text/tab-separated-values,text/plain' });
   const obsStatus = h('span', { class: 'muted', 'aria-live': 'polite' });
 
-  const model = () => table.rows.map((r) => [Number(r[xs.select.value]), Number(r[ys.select.value])]);
+  // Frequency or radio velocity, v = c (1 - f / f_rest), for frequency axes.
+  const axisId = `axis-${Math.random().toString(36).slice(2)}`;
+  const axis = h('select', { id: axisId }, h('option', { value: 'frequency' }, 'frequency'), h('option', { value: 'velocity' }, 'velocity (radio)'));
+  const restInput = h('input', { type: 'text', inputmode: 'decimal', id: `${axisId}-rest`, size: 12, class: 'rest' });
+  const isFreq = () => /freq/i.test(table.columns[xs.select.value]);
+  const strongest = () => table.rows.reduce((best, r) => (Number(r[ys.select.value]) > Number(best[ys.select.value]) ? r : best), table.rows[0]);
+  restInput.value = fmt(Number(strongest()[xs.select.value]));
+  const axisControls = h('span', { class: 'inline axis-controls' }, h('label', { for: axisId }, 'axis'), axis,
+    h('label', { for: restInput.id }, 'rest frequency'), restInput, h('span', { class: 'muted' }, table.columns[xDefault].replace(/^.*_/, '')));
+  const velocity = () => isFreq() && axis.value === 'velocity' && Number(restInput.value) > 0;
+  const toX = (x) => (velocity() ? C_KM_S * (1 - x / Number(restInput.value)) : x);
+  /** First view on the velocity axis: the rest line and its surroundings. */
+  const VELOCITY_WINDOW_KM_S = 300;
+  const xRange = () => (velocity() ? [-VELOCITY_WINDOW_KM_S, VELOCITY_WINDOW_KM_S] : undefined);
+  const xLabel = () => (velocity() ? `velocity (km/s, radio, rest ${restInput.value})` : table.columns[xs.select.value]);
+
+  const model = () => table.rows.map((r) => [toX(Number(r[xs.select.value])), Number(r[ys.select.value])]);
   const build = () => {
     const series = [{ name: `model ${table.columns[ys.select.value]}`, points: model(), style: sticks ? 'sticks' : 'line', cls: 'model' }];
     let residuals = null;
     if (observed) {
-      series.unshift({ name: `observed (${observed.name})`, points: observed.points, style: 'line', cls: 'observed' });
+      series.unshift({ name: `observed (${observed.name})`, points: observed.points.map(([x, y]) => [toX(x), y]), style: 'line', cls: 'observed' });
       const sorted = [...series[1].points].sort((a, b) => a[0] - b[0]);
-      const obs = [...observed.points].sort((a, b) => a[0] - b[0]);
+      const obs = [...series[0].points].sort((a, b) => a[0] - b[0]);
       // A line list predicts the peak of each line at its frequency and nothing between
       // lines: compare it with the observed sample nearest to each line, zero elsewhere.
       const modelAt = sticks ? stickModel(sorted, obs) : (x) => interpolate(sorted, x);
@@ -65,19 +85,24 @@ export function tableResult(result, text) {
     return { series, residuals };
   };
   const first = build();
-  const plot = spectrumPlot({ title: `${result.name}: ${table.columns[ys.select.value]} against ${table.columns[xs.select.value]}`,
-    xLabel: table.columns[xs.select.value], yLabel: table.columns[ys.select.value], series: first.series, residuals: first.residuals,
+  const plot = spectrumPlot({ title: `${result.name}: ${table.columns[ys.select.value]} against ${xLabel()}`,
+    xLabel: xLabel(), yLabel: table.columns[ys.select.value], series: first.series, residuals: first.residuals,
     logY: /a_ul/i.test(table.columns[ys.select.value]) });
   let current = plot;
   const redraw = () => {
     const b = build();
-    const next = spectrumPlot({ title: `${result.name}: ${table.columns[ys.select.value]} against ${table.columns[xs.select.value]}`,
-      xLabel: table.columns[xs.select.value], yLabel: table.columns[ys.select.value], series: b.series, residuals: b.residuals,
+    const next = spectrumPlot({ title: `${result.name}: ${table.columns[ys.select.value]} against ${xLabel()}`,
+      xLabel: xLabel(), yLabel: table.columns[ys.select.value], series: b.series, residuals: b.residuals, xRange: xRange(),
       logY: /a_ul/i.test(table.columns[ys.select.value]) });
     current.replaceWith(next);
     current = next;
   };
-  xs.select.addEventListener('change', redraw);
+  xs.select.addEventListener('change', () => { axisControls.hidden = !isFreq(); redraw(); });
+  axis.addEventListener('change', redraw);
+  restInput.addEventListener('change', redraw);
+  axisControls.hidden = !isFreq();
+  const votable = URL.createObjectURL(new Blob([toVotable(table, result.name.replace(/\.\w+$/, ''))], { type: 'application/x-votable+xml' }));
+  const votName = result.name.replace(/\.\w+$/, '.vot');
   ys.select.addEventListener('change', redraw);
   obsInput.addEventListener('change', async () => {
     const file = obsInput.files[0];
@@ -90,8 +115,9 @@ export function tableResult(result, text) {
     redraw();
   });
   wrap.append(
-    h('div', { class: 'plot-controls' }, xs.el, ys.el,
-      h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (CSV/TSV)'), ' ', obsInput), obsStatus),
+    h('div', { class: 'plot-controls' }, xs.el, ys.el, axisControls,
+      h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (CSV/TSV)'), ' ', obsInput), obsStatus,
+      h('a', { class: 'button small votable', href: votable, download: votName }, `Download ${votName} (VOTable)`)),
     plot,
     h('details', { class: 'table-details', open: true }, h('summary', {}, `Table ${result.name}`), tableView(table, result.name)));
   return wrap;
