@@ -39,6 +39,18 @@ impl ColumnStats {
     }
 }
 
+impl ColumnStats {
+    /// Add the counts of `other` (same column) and keep the larger worst difference.
+    pub fn merge(&mut self, other: &ColumnStats) {
+        self.compared += other.compared;
+        self.differing += other.differing;
+        if other.worst_rel > self.worst_rel || (other.worst_rel.is_nan() && !self.worst_rel.is_nan()) {
+            self.worst_rel = other.worst_rel;
+            self.worst_at.clone_from(&other.worst_at);
+        }
+    }
+}
+
 /// |a − b| / max(|a|, |b|); 0 when both are equal (including both zero), NaN when one is NaN.
 #[must_use]
 pub fn relative_difference(a: f64, b: f64) -> f64 {

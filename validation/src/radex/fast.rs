@@ -37,8 +37,10 @@ pub struct FastReport {
     pub tight_models: usize,
     /// Rows compared in check 1.
     pub tight_rows: usize,
-    /// Check 1 per column.
+    /// Check 1 per column, models with a single solution.
     pub tight_columns: Vec<ColumnStats>,
+    /// Check 1 per column, models listed with several solutions.
+    pub several_columns: Vec<ColumnStats>,
     /// Check 1 misses: model, worst difference, residual of each solution.
     pub tight_misses: Vec<String>,
     /// Models where both answers solve the equations (residual < [`SOLUTION_RESIDUAL`]) but
@@ -74,6 +76,7 @@ impl FastReport {
             "models compared: {}, rows compared: {} (floors: populations < {POPULATION_FLOOR:e}, |T_R| < {T_R_FLOOR_K:e} K), tolerance {TIGHT_TOLERANCE:e}",
             self.tight_models, self.tight_rows
         );
+        out.push_str("single-solution models:\n");
         out.push_str(&format_columns(&self.tight_columns));
         for miss in &self.fast_failures {
             let _ = writeln!(out, "FAST NOT CONVERGED {miss}");
@@ -82,6 +85,7 @@ impl FastReport {
             let _ = writeln!(out, "MISS {miss}");
         }
         let _ = writeln!(out, "models with several solutions (both answers solve the equations): {}", self.several_solutions.len());
+        out.push_str(&format_columns(&self.several_columns));
         for model in &self.several_solutions {
             let _ = writeln!(out, "SEVERAL SOLUTIONS {model}");
         }
@@ -154,6 +158,7 @@ pub fn run(reference: &Reference, subset: Option<&[usize]>) -> FastReport {
         .collect();
     let mut report = FastReport {
         tight_columns: COMPARED.iter().map(|&c| ColumnStats::new(VALUE_COLUMNS[c])).collect(),
+        several_columns: COMPARED.iter().map(|&c| ColumnStats::new(VALUE_COLUMNS[c])).collect(),
         radex_columns: COMPARED.iter().map(|&c| ColumnStats::new(VALUE_COLUMNS[c])).collect(),
         ..FastReport::default()
     };
@@ -180,13 +185,14 @@ pub fn run(reference: &Reference, subset: Option<&[usize]>) -> FastReport {
                 ));
             }
             let mut worst = (0.0, String::new());
+            let mut columns: Vec<ColumnStats> = COMPARED.iter().map(|&c| ColumnStats::new(VALUE_COLUMNS[c])).collect();
             for (ours, theirs) in fast_lines.iter().zip(tight_lines) {
                 if theirs.pop_up < POPULATION_FLOOR || theirs.pop_low < POPULATION_FLOOR {
                     continue;
                 }
                 report.tight_rows += 1;
                 let (a, b) = (line_values(ours), line_values(theirs));
-                for (column, &c) in report.tight_columns.iter_mut().zip(&COMPARED) {
+                for (column, &c) in columns.iter_mut().zip(&COMPARED) {
                     if c >= 5 && c != 6 && c != 7 && theirs.t_r_k.abs() < T_R_FLOOR_K {
                         continue;
                     }
@@ -195,6 +201,13 @@ pub fn run(reference: &Reference, subset: Option<&[usize]>) -> FastReport {
                         worst = (rel, format!("line {} {}", ours.i_line + 1, VALUE_COLUMNS[c]));
                     }
                 }
+            }
+            let several_here = (worst.0 > TIGHT_TOLERANCE || worst.0.is_nan())
+                && fast_solution.residual < SOLUTION_RESIDUAL
+                && outcome.residual_of_tight < SOLUTION_RESIDUAL;
+            let target = if several_here { &mut report.several_columns } else { &mut report.tight_columns };
+            for (total, part) in target.iter_mut().zip(&columns) {
+                total.merge(part);
             }
             if worst.0 > TIGHT_TOLERANCE || worst.0.is_nan() {
                 let both_solve = fast_solution.residual < SOLUTION_RESIDUAL && outcome.residual_of_tight < SOLUTION_RESIDUAL;
