@@ -7,9 +7,11 @@
 //! # model = vz2002_1a
 //! # molecule = X
 //! # iterations = 14
-//! index	x_m	y_m	z_m	sink	pop_0	pop_1
-//! 0	1.2e13	-3.4e12	5.6e12	0	3.39e-1	6.61e-1
+//! index→x_m→y_m→z_m→sink→pop_0→pop_1
+//! 0→1.2e13→-3.4e12→5.6e12→0→3.39e-1→6.61e-1
 //! ```
+//!
+//! (→ stands for a tab.)
 //!
 //! * line 1 names the format and its version;
 //! * then any number of `# key = value` lines (the writer records model, molecule, grid and
