@@ -23,7 +23,8 @@ fn kill_9_of_server_and_worker_loses_nothing() {
     let short_phases: Vec<String> = queued.iter().map(|j| element(&s.get(j).text(), "uws:phase")).collect();
     let all_busy = [&finishes_while_down, &outlives_restart, &worker_killed].iter().all(|j| element(&s.get(j).text(), "uws:phase") == "EXECUTING");
     if all_busy {
-        assert!(short_phases.iter().all(|p| p == "QUEUED"), "{short_phases:?}");
+        let docs: Vec<String> = queued.iter().map(|j| s.get(j).text()).collect();
+        assert!(short_phases.iter().all(|p| p == "QUEUED"), "{short_phases:?}\n{docs:#?}");
     }
     let survivor_dir = job_dir(&s, &outlives_restart);
     let killed_dir = job_dir(&s, &worker_killed);
