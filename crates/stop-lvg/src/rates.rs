@@ -2,7 +2,7 @@
 //! thermal ortho/para split of a total-H2 density, per-partner linear interpolation in T,
 //! accumulation in LAMDA-id then file order, detailed balance, and the total loss rates.
 
-use stop_molecule::{CollisionPartner, PartnerDensities, PartnerKind};
+use stop_molecule::{PartnerDensities, PartnerKind};
 use stop_physics::radex_legacy::{EPS, H2_ORTHO_PARA_DE_K_F32, HC_OVER_K_CM_K, MAX_EXPONENT};
 
 use crate::error::LvgError;
@@ -110,7 +110,7 @@ impl CollisionSetup {
             }
             for partner in problem.molecule.partners.iter().filter(|p| p.kind == kind) {
                 found = true;
-                interpolated_rates(partner, tkin_k, &mut self.scratch_k);
+                partner.downward_rates_at(tkin_k, &mut self.scratch_k);
                 for (trans, &k) in partner.transitions.iter().zip(&self.scratch_k) {
                     let cell = &mut self.rates_s[trans.up * n + trans.lo];
                     *cell += density_cm3 * k;
@@ -153,19 +153,6 @@ impl CollisionSetup {
             }
         }
         found
-    }
-}
-
-/// Downward rate coefficients of `partner` at `tkin_k` as RADEX interpolates them
-/// (escape-probability.md §4): stop-molecule's interpolation, except that at exactly the last
-/// table temperature RADEX takes that column itself rather than K_{n-1} + 1·ΔK.
-pub(crate) fn interpolated_rates(partner: &CollisionPartner, tkin_k: f64, out: &mut Vec<f64>) {
-    let n_temps = partner.temperatures_k.len();
-    if n_temps > 1 && tkin_k == partner.temperatures_k[n_temps - 1] {
-        out.clear();
-        out.extend((0..partner.transitions.len()).map(|i| partner.rates_of(i)[n_temps - 1]));
-    } else {
-        partner.downward_rates_at(tkin_k, out);
     }
 }
 

@@ -175,14 +175,15 @@ impl CollisionPartner {
             _ if n_temps == 1 => None,
             TableRange::Below => None,
             TableRange::Above => None,
-            TableRange::Inside if tkin_k <= temps[0] => None,
+            TableRange::Inside if tkin_k <= temps[0] || tkin_k >= temps[n_temps - 1] => None,
             TableRange::Inside => {
                 // i with T_i < T <= T_{i+1}
                 let i = temps.partition_point(|&t| t < tkin_k) - 1;
                 Some((i, (tkin_k - temps[i]) / (temps[i + 1] - temps[i])))
             }
         };
-        let column = if tkin_k > temps[n_temps - 1] { n_temps - 1 } else { 0 };
+        // at or beyond the last node: the last column itself (not K_i + 1·(K_n − K_i))
+        let column = if tkin_k >= temps[n_temps - 1] { n_temps - 1 } else { 0 };
         for i_trans in 0..self.transitions.len() {
             let k = self.rates_of(i_trans);
             out.push(match bracket {
@@ -365,6 +366,9 @@ mod tests {
         assert_eq!(k[3], row[2] + f * (row[3] - row[2]));
         para.downward_rates_at(1e5, &mut k);
         assert_eq!(k[3], row[row.len() - 1]);
+        // exactly the last node: the last column bit for bit
+        para.downward_rates_at(temps[temps.len() - 1], &mut k);
+        assert!(k.iter().enumerate().all(|(i, &v)| v == para.rates_of(i)[temps.len() - 1]));
         assert_eq!(para.table_range(1e5), TableRange::Above);
         assert_eq!(para.table_range(1.0), TableRange::Below);
     }

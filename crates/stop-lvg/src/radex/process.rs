@@ -11,7 +11,6 @@
 //! files that change molecule file, never by the reference comparison (one file per run).
 
 use crate::model::Problem;
-use crate::rates::interpolated_rates;
 
 /// The left-over rate tables of one RADEX run (cm³ s⁻¹ per block and level pair).
 #[derive(Debug, Clone, Default)]
@@ -66,7 +65,7 @@ impl RadexProcess {
             self.tables.push(vec![0.0; self.dim * self.dim]);
         }
         for (block, partner) in partners.iter().enumerate() {
-            interpolated_rates(partner, tkin_k, scratch);
+            partner.downward_rates_at(tkin_k, scratch);
             for (trans, &k) in partner.transitions.iter().zip(scratch.iter()) {
                 self.tables[block][trans.up * self.dim + trans.lo] = k;
             }
