@@ -5,8 +5,9 @@
 pub const MASER_TAU_LIMIT: f64 = -30.0;
 
 /// Below this |Δτ| the series of [`escape_factor`] is used: its first omitted term,
-/// Δτ⁴/120, is then below 1e-16 (as LIME's `(24 ε)^{1/4}` switch, §3.2 step 7).
-pub const SERIES_BELOW_TAU: f64 = 1e-3;
+/// Δτ⁴/120, is then below 1e-22, and the closed form (with `exp_m1`) is exact to rounding
+/// above it. (LIME switches at `(24 ε)^{1/4}` ≈ 8.5e-4 without `exp_m1`, §3.2 step 7.)
+pub const SERIES_BELOW_TAU: f64 = 1e-5;
 
 /// `(1 − e^{−Δτ}) / Δτ`, so a segment of emissivity `j` and length `Δs` adds
 /// `e^{−τ} j Δs · escape_factor(Δτ)` to the intensity (Rybicki & Lightman 1979 eq. 1.30 for
