@@ -215,3 +215,67 @@ fn live_phase_updates_and_abort() {
     let (_, xml) = server.get(&format!("/uws/diagnostic/{}/phase", ids[0]));
     assert_eq!(xml.trim(), "ABORTED");
 }
+
+/// The SAMP hub (astropy, Web Profile, consent automatic) with a receiving client: "Send to
+/// SAMP" in the page delivers the lines table as a VOTable with every row.
+#[test]
+fn send_to_samp_delivers_the_votable() {
+    use std::io::BufRead as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(&tmp.path().join("data"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/web/samp_receiver.py");
+    let mut hub = std::process::Command::new("python3")
+        .arg(&script)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 with astropy is needed: run `.ci/setup`");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = hub.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // Kills the hub and receiver however the test ends.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _hub = KillOnDrop(hub);
+    // The hub logs INFO lines on stdout too; the script's own lines are READY and RECEIVED.
+    let next_line = |prefix: &str, what: &str| loop {
+        let line = rx.recv_timeout(DEADLINE).unwrap_or_else(|e| panic!("{what} ({e}; astropy installed by `.ci/setup`?)"));
+        if line.starts_with(prefix) {
+            break line;
+        }
+    };
+    next_line("READY", "the SAMP hub did not start");
+
+    let browser = Browser::start(1280, 800);
+    browser.goto(&format!("{}/#/new/lvg", server.base()));
+    fill(&browser, "tkin_k", "20");
+    browser.js("const s = document.querySelector('[id=f-molecule]'); s.value = 'co'; s.dispatchEvent(new Event('change', {bubbles: true}));", &[]);
+    fill(&browser, "densities_cm3.h2", "1e5");
+    fill(&browser, "column_cm2", "1e16");
+    fill(&browser, "fwhm_km_s", "2");
+    fill(&browser, "fmax_ghz", "900");
+    browser.click(&browser.find("form.job-form button[type=submit]", DEADLINE));
+    browser.wait_for("phase COMPLETED", "return document.querySelector('.page-head .phase')?.textContent === 'COMPLETED'", DEADLINE);
+    browser.click(&browser.find("button.samp", DEADLINE));
+    let received = next_line("RECEIVED", "no table.load.votable reached the SAMP receiver");
+    let status = browser.wait_for("the SAMP status", "return document.querySelector('.samp-status').textContent.startsWith('sent') && document.querySelector('.samp-status').textContent", DEADLINE);
+    browser.js("document.querySelector('.plot-controls').scrollIntoView({block: 'start'})", &[]);
+    browser.screenshot(None, &screenshot_dir().join("09-sent-to-samp.png"));
+    let ids = server.job_ids("lvg");
+    let (_, tsv) = server.get(&format!("/uws/lvg/{}/results/lines.tsv", ids[0]));
+    let n_rows = tsv.lines().count() - 1;
+    let mut fields = received.split(' ');
+    assert_eq!(fields.next(), Some("RECEIVED"), "{received}");
+    assert_eq!(fields.next().and_then(|n| n.parse::<usize>().ok()), Some(n_rows), "{received}");
+    assert_eq!(fields.next(), Some("lines.tsv"), "{received}");
+    assert!(n_rows >= 5, "{tsv}");
+    assert_eq!(status, json!("sent to 1 SAMP client"));
+}

@@ -7,6 +7,7 @@ import { fetchText } from './uws.js';
 import { parseDelimited, numericColumns, tableView } from './table.js';
 import { spectrumPlot, interpolate, fmt } from './plot.js';
 import { toVotable } from './votable.js';
+import { sendVotable } from './samp.js';
 
 /** Speed of light, km/s (exact, SI definition). */
 const C_KM_S = 299792.458;
@@ -32,6 +33,26 @@ function stickModel(lines, obs) {
   }
   const index = new Map(obs.map((p, i) => [p[0], i]));
   return (x) => at.get(index.get(x)) || 0;
+}
+
+/** "Send to SAMP": the server's VOTable of this result, by URL, to every SAMP client. */
+function sampButton(result) {
+  const status = h('span', { class: 'samp-status muted', 'aria-live': 'polite' });
+  const url = new URL(result.href, location.href);
+  const votUrl = `${location.origin}/web/votable${url.pathname.replace(/^\/uws/, '').replace('/results/', '/')}`;
+  const button = h('button', { type: 'button', class: 'small samp', onclick: async () => {
+    button.disabled = true;
+    status.textContent = 'asking the SAMP hub…';
+    try {
+      const n = await sendVotable(votUrl, result.name);
+      status.textContent = `sent to ${n} SAMP client${n === 1 ? '' : 's'}`;
+    } catch (e) {
+      status.textContent = e.message;
+    } finally {
+      button.disabled = false;
+    }
+  } }, 'Send to SAMP');
+  return h('span', { class: 'inline' }, button, status);
 }
 
 /** The table + plot + overlay view of one TSV result. */
@@ -117,7 +138,8 @@ export function tableResult(result, text) {
   wrap.append(
     h('div', { class: 'plot-controls' }, xs.el, ys.el, axisControls,
       h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (CSV/TSV)'), ' ', obsInput), obsStatus,
-      h('a', { class: 'button small votable', href: votable, download: votName }, `Download ${votName} (VOTable)`)),
+      h('a', { class: 'button small votable', href: votable, download: votName }, `Download ${votName} (VOTable)`),
+      sampButton(result)),
     plot,
     h('details', { class: 'table-details', open: true }, h('summary', {}, `Table ${result.name}`), tableView(table, result.name)));
   return wrap;
