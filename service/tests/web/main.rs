@@ -85,10 +85,12 @@ fn lvg_job_from_the_form_with_an_uploaded_molecule_file() {
     browser.type_text(&browser.find("[id='f-lamda_file']", DEADLINE), &repo_file("data/lamda/co.dat").to_string_lossy());
     browser.wait_for("the partner note", "return document.querySelector('.partner-note')?.textContent.includes('p-h2')", DEADLINE);
     let shown = browser.js(
-        "return Array.from(document.querySelectorAll('[data-field^=\"densities_cm3.\"]')).filter(r => !r.hidden).map(r => r.dataset.field)",
+        "return Array.from(document.querySelectorAll('[data-field^=\"densities_cm3.\"]')).filter(r => r.getClientRects().length > 0).map(r => r.dataset.field)",
         &[],
     );
     assert_eq!(shown, json!(["densities_cm3.p-h2", "densities_cm3.o-h2"]));
+    let molecule_shown = browser.js("return document.querySelector('[data-field=molecule]').getClientRects().length > 0", &[]);
+    assert_eq!(molecule_shown, json!(false), "the shipped-molecule field is still shown after choosing a file");
     fill(&browser, "densities_cm3.p-h2", "1e4");
     fill(&browser, "column_cm2", "1e15");
     fill(&browser, "fwhm_km_s", "1.0");

@@ -5,11 +5,14 @@
 import { h } from './dom.js';
 import { lamdaPartners } from './lamda.js';
 
+/** 1e15 rather than 1000000000000000. */
+const num = (v) => (Math.abs(v) >= 1e5 ? v.toExponential().replace('e+', 'e') : String(v));
+
 function rangeText(p) {
   const unit = p.unit ? ` ${p.unit}` : '';
   if (p.type === 'float' || p.type === 'integer') {
-    const lo = p.min !== undefined ? `${p.min}${p.min_exclusive ? ' <' : ' ≤'} ` : '';
-    const hi = p.max !== undefined ? ` ≤ ${p.max}` : '';
+    const lo = p.min !== undefined ? `${num(p.min)}${p.min_exclusive ? ' <' : ' ≤'} ` : '';
+    const hi = p.max !== undefined ? ` ≤ ${num(p.max)}` : '';
     if (lo || hi) return `${lo}value${hi}${unit}`;
   }
   return '';

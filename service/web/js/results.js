@@ -136,7 +136,8 @@ export function tableResult(result, text) {
     redraw();
   });
   wrap.append(
-    h('div', { class: 'plot-controls' }, xs.el, ys.el, axisControls,
+    h('div', { class: 'plot-controls' }, xs.el, ys.el, axisControls),
+    h('div', { class: 'plot-controls' },
       h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (CSV/TSV)'), ' ', obsInput), obsStatus,
       h('a', { class: 'button small votable', href: votable, download: votName }, `Download ${votName} (VOTable)`),
       sampButton(result)),
