@@ -157,6 +157,12 @@ fn lvg_job_from_the_form_with_an_uploaded_molecule_file() {
     browser.js("document.querySelector('.plot').scrollIntoView({block: 'start'})", &[]);
     browser.screenshot(Some(&browser.find(".plot", DEADLINE)), &shots.join("04-plot-overlay.png"));
 
+    // The plot as a standalone SVG file (what the SVG button downloads).
+    let svg = browser.js_async("import('/web/js/plot.js').then(m => done(m.svgText(document.querySelector('.plot-svg'))), e => done(String(e)))");
+    let svg = svg.as_str().unwrap();
+    assert!(svg.starts_with("<?xml") && svg.contains("<style>") && svg.contains("class=\"series observed\""), "{}", &svg[..svg.len().min(300)]);
+    std::fs::write(shots.join("04c-plot-overlay.svg"), svg).unwrap();
+
     // The table as VOTable, built in the browser: one row per line, units from the names.
     let votable = browser.js_async("fetch(document.querySelector('a.votable').href).then(r => r.text()).then(done, e => done(String(e)))");
     let votable = votable.as_str().unwrap();

@@ -44,6 +44,32 @@ function nearest(points, x) {
   return best;
 }
 
+/** Styles of the plot, inlined into exported SVG files (they cannot see the page's CSS). */
+const EXPORT_STYLE = `.frame{fill:#fbfcfd;stroke:#9aa4b1}.grid{stroke:#e6e9ee}.zero{stroke:#9aa4b1;stroke-dasharray:3 3}
+.axis{stroke:#6b7480}.tick{font:11px sans-serif;fill:#444c56}.axis-label{font:12px sans-serif;fill:#1b1f24}
+.series{fill:none;stroke-width:1.5}.series.model{stroke:#1f5fae;stroke-width:2.5}.series.observed{stroke:#c2410c}
+.series-dot.residual{fill:#6d28d9}.cursor{display:none}`;
+
+/** A standalone SVG document of the plot as drawn. */
+export function svgText(svg) {
+  const copy = svg.cloneNode(true);
+  copy.setAttribute('xmlns', SVG);
+  const style = document.createElementNS(SVG, 'style');
+  style.textContent = EXPORT_STYLE;
+  copy.prepend(style);
+  const [, , w, hgt] = (svg.getAttribute('viewBox') || '0 0 800 400').split(' ');
+  copy.setAttribute('width', w);
+  copy.setAttribute('height', hgt);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
+}
+
+function download(text, type, name) {
+  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
 /**
  * `opts`: {title, xLabel, yLabel, series: [{name, points, style: 'line'|'sticks', cls}],
  * residuals: [[x, y]] | null, xRange: [lo, hi] | undefined (first view; Reset shows all)}. Returns the element; `el.setSeries(series, residuals)` redraws.
@@ -72,7 +98,8 @@ export function spectrumPlot(opts) {
     btn('←', 'Pan left', () => pan(-0.2)),
     btn('→', 'Pan right', () => pan(0.2)),
     btn('Reset', 'Reset zoom', () => { [x0, x1] = fullX(); draw(); }),
-    h('label', { class: 'inline' }, logBox, ' log y'));
+    h('label', { class: 'inline' }, logBox, ' log y'),
+    btn('SVG', 'Download the plot as SVG', () => download(svgText(svg), 'image/svg+xml', `${opts.title.replace(/[^\w.-]+/g, '_')}.svg`)));
   const legend = h('ul', { class: 'legend' });
   const el = h('figure', { class: 'plot' }, h('figcaption', {}, opts.title), toolbar, svg, legend, readout);
   logBox.addEventListener('change', () => { logY = logBox.checked; draw(); });
