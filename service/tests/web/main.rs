@@ -157,6 +157,18 @@ fn lvg_job_from_the_form_with_an_uploaded_molecule_file() {
     browser.js("document.querySelector('.plot').scrollIntoView({block: 'start'})", &[]);
     browser.screenshot(Some(&browser.find(".plot", DEADLINE)), &shots.join("04-plot-overlay.png"));
 
+    // The same observation as a VOTable (TABLEDATA) is read too.
+    let csv = std::fs::read_to_string(&obs).unwrap();
+    let rows: String = csv.lines().skip(2).map(|l| format!("<TR><TD>{}</TD></TR>\n", l.replace(',', "</TD><TD>"))).collect();
+    let vot = tmp.path().join("observed_co.vot");
+    std::fs::write(&vot, format!("<?xml version=\"1.0\"?>\n<VOTABLE version=\"1.4\" xmlns=\"http://www.ivoa.net/xml/VOTable/v1.3\"><RESOURCE><TABLE>\
+        <FIELD name=\"freq\" datatype=\"double\" unit=\"GHz\"/><FIELD name=\"tmb\" datatype=\"double\" unit=\"K\"/>\
+        <DATA><TABLEDATA>\n{rows}</TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>\n")).unwrap();
+    browser.type_text(&browser.find(".plot-controls input[type=file]", DEADLINE), &vot.to_string_lossy());
+    browser.wait_for("the VOTable overlay", "return document.querySelector('.plot .legend').textContent.includes('observed_co.vot')", DEADLINE);
+    let n_residuals = browser.js("return document.querySelectorAll('.plot-svg circle.residual').length", &[]).as_u64().unwrap();
+    assert_eq!(n_residuals, 2800, "one residual per VOTable row");
+
     // The plot as a standalone SVG file (what the SVG button downloads).
     let svg = browser.js_async("import('/web/js/plot.js').then(m => done(m.svgText(document.querySelector('.plot-svg'))), e => done(String(e)))");
     let svg = svg.as_str().unwrap();

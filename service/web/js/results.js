@@ -4,7 +4,7 @@
 
 import { h } from './dom.js';
 import { fetchText } from './uws.js';
-import { parseDelimited, numericColumns, tableView } from './table.js';
+import { parseDelimited, parseTableFile, numericColumns, tableView } from './table.js';
 import { spectrumPlot, interpolate, fmt } from './plot.js';
 import { toVotable } from './votable.js';
 import { sendVotable } from './samp.js';
@@ -71,7 +71,7 @@ export function tableResult(result, text) {
   const ys = chooser('y', table.columns, numeric, yDefault);
   const sticks = /line/i.test(result.name);
   let observed = null;
-  const obsInput = h('input', { type: 'file', id: `obs-${result.name}`, accept: '.csv,.tsv,.txt,.dat,text/csv,text/tab-separated-values,text/plain' });
+  const obsInput = h('input', { type: 'file', id: `obs-${result.name}`, accept: '.csv,.tsv,.txt,.dat,.vot,.xml,text/csv,text/tab-separated-values,text/plain,application/x-votable+xml' });
   const obsStatus = h('span', { class: 'muted', 'aria-live': 'polite' });
 
   // Frequency or radio velocity, v = c (1 - f / f_rest), for frequency axes.
@@ -128,7 +128,13 @@ export function tableResult(result, text) {
   obsInput.addEventListener('change', async () => {
     const file = obsInput.files[0];
     if (!file) return;
-    const obs = parseDelimited(await file.text());
+    let obs;
+    try {
+      obs = parseTableFile(file.name, await file.text());
+    } catch (e) {
+      obsStatus.textContent = `${file.name}: ${e.message}`;
+      return;
+    }
     const cols = numericColumns(obs);
     if (cols.length < 2) { obsStatus.textContent = `${file.name}: need two numeric columns (x, y)`; return; }
     observed = { name: file.name, points: obs.rows.map((r) => [Number(r[cols[0]]), Number(r[cols[1]])]) };
@@ -138,7 +144,7 @@ export function tableResult(result, text) {
   wrap.append(
     h('div', { class: 'plot-controls' }, xs.el, ys.el, axisControls),
     h('div', { class: 'plot-controls' },
-      h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (CSV/TSV)'), ' ', obsInput), obsStatus,
+      h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (CSV, TSV, VOTable)'), ' ', obsInput), obsStatus,
       h('a', { class: 'button small votable', href: votable, download: votName }, `Download ${votName} (VOTable)`),
       sampButton(result)),
     plot,

@@ -15,6 +15,24 @@ export function parseDelimited(text) {
   return { columns, rows };
 }
 
+/** The first TABLE of a VOTable with TABLEDATA (BINARY serialisations are not read here). */
+export function parseVotable(text) {
+  const doc = new DOMParser().parseFromString(text, 'application/xml');
+  if (doc.getElementsByTagName('parsererror').length) throw new Error('not well-formed XML');
+  const table = doc.getElementsByTagNameNS('*', 'TABLE')[0];
+  if (!table) throw new Error('no TABLE in the VOTable');
+  const columns = Array.from(table.getElementsByTagNameNS('*', 'FIELD')).map((f) => f.getAttribute('name') || f.getAttribute('ID') || '?');
+  const data = table.getElementsByTagNameNS('*', 'TABLEDATA')[0];
+  if (!data) throw new Error('only TABLEDATA VOTables can be read in the browser');
+  const rows = Array.from(data.getElementsByTagNameNS('*', 'TR')).map((tr) => Array.from(tr.getElementsByTagNameNS('*', 'TD')).map((td) => td.textContent.trim()));
+  return { columns, rows };
+}
+
+/** A table from the text of a CSV, TSV or VOTable file. */
+export function parseTableFile(name, text) {
+  return /\.(vot|xml)$/i.test(name) || text.trimStart().startsWith('<') ? parseVotable(text) : parseDelimited(text);
+}
+
 /** Indices of the columns whose every value is a number. */
 export function numericColumns(table) {
   return table.columns.map((_, i) => i).filter((i) => table.rows.length
