@@ -12,16 +12,32 @@
 
 use crate::solve::setup::SolverSetup;
 use crate::transport::formal::{MASER_TAU_LIMIT, escape_factor};
-use crate::transport::profile::mean_gaussian;
+use crate::transport::profile::{erf, mean_gaussian};
 use crate::transport::walk::exit_step;
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use stop_model::Position;
 
-/// Photon velocities are drawn uniformly within this many Doppler widths b of the local line
-/// centre and weighted by the local profile (LIME's ±2.15 b, `lime-algorithm.md` §3.2 step 2;
-/// the profile beyond holds erfc(2.15) = 0.24 % of the line).
-pub const VELOCITY_SPAN_B: f64 = 2.15;
+/// Photon velocities follow the local line profile itself: the offset x = (v − v₀)/b of
+/// photon k solves `(1 + erf x)/2 = u_k` for a stratified `u_k`, so every photon has weight
+/// 1 and the wings are sampled. (LIME draws uniformly within ±2.15 b and weights by the
+/// profile, `lime-algorithm.md` §3.2 step 2; that leaves out the 0.24 % of the profile beyond,
+/// which in a thick line is where the photons escape: J̄ then exceeds the true value by a
+/// fraction comparable to the escape probability, and the populations are too high.)
+#[must_use]
+pub fn inverse_profile_cdf(u: f64) -> f64 {
+    let y = (2.0 * u - 1.0).clamp(-1.0 + 1e-15, 1.0 - 1e-15);
+    // start from the logistic-like approximation, then Newton on erf x = y
+    let mut x = y.signum() * (-(1.0 - y * y).ln()).sqrt() * 0.88;
+    for _ in 0..50 {
+        let step = (erf(x) - y) / (2.0 / std::f64::consts::PI.sqrt() * (-x * x).exp());
+        x -= step;
+        if step.abs() < 1e-13 * x.abs().max(1.0) {
+            break;
+        }
+    }
+    x
+}
 
 /// A path stops once every line has this optical depth behind it: the rest adds less than
 /// e^−40 ≈ 4e-18 of the source function.
@@ -84,9 +100,8 @@ pub fn trace_point(
         // stratified in velocity: photon k lies in the k-th of n_photons equal bins
         let u = (k as f64 + rng.random::<f64>()) / n_photons as f64;
         let v_centre = dot(dir, v_i);
-        let v_photon = 2.0 * VELOCITY_SPAN_B * (u - 0.5) * b_i + v_centre;
-        let x_local = (v_photon - v_centre) / b_i;
-        out.weight.push((-x_local * x_local).exp());
+        let v_photon = inverse_profile_cdf(u) * b_i + v_centre;
+        out.weight.push(1.0);
         let intensity = &mut out.incoming[k * n_lines..(k + 1) * n_lines];
         let tau = &mut scratch.tau;
         tau.fill(0.0);
@@ -178,4 +193,18 @@ impl SamplePoint {
 
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inverse_cdf_inverts_the_profile() {
+        for u in [1e-6, 0.01, 0.3, 0.5, 0.77, 0.999] {
+            let x = inverse_profile_cdf(u);
+            assert!((0.5 * (1.0 + erf(x)) - u).abs() < 1e-12, "u = {u}");
+        }
+        assert_eq!(inverse_profile_cdf(0.5), 0.0);
+    }
 }
