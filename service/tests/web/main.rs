@@ -299,3 +299,27 @@ fn send_to_samp_delivers_the_votable() {
     assert!(n_rows >= 5, "{tsv}");
     assert_eq!(status, json!("sent to 1 SAMP client"));
 }
+
+/// With `--users`, the page works for a logged-in owner (HTTP Basic; the browser keeps the
+/// credentials for every request of the page) and the job belongs to that owner.
+#[test]
+fn owners_log_in_and_own_their_jobs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let users = tmp.path().join("users.toml");
+    let hash = stop_service::auth::hash_password("s3cret-pw").unwrap();
+    std::fs::write(&users, format!("[[user]]\nname = \"alice\"\npassword_hash = \"{hash}\"\n")).unwrap();
+    let server = Server::start_with_users(&tmp.path().join("data"), Some(&users));
+    assert_eq!(server.get("/uws/diagnostic").0, 401, "anonymous access must be refused");
+    let browser = Browser::start(1280, 800);
+    // Log in once (credentials in the URL of a protected resource, cached by the browser for
+    // the origin), then open the page at its plain address: relative URLs under a page whose
+    // address carries credentials would be blocked by Chromium.
+    browser.goto(&format!("http://alice:s3cret-pw@{}/uws/diagnostic", server.addr));
+    browser.goto(&format!("{}/#/new/diagnostic", server.base()));
+    fill(&browser, "duration_s", "0");
+    browser.click(&browser.find("form.job-form button[type=submit]", DEADLINE));
+    browser.wait_for("phase COMPLETED", "return document.querySelector('.page-head .phase')?.textContent === 'COMPLETED'", DEADLINE);
+    let owner = browser.js("return Array.from(document.querySelectorAll('.facts dt')).find(d => d.textContent === 'Owner')?.nextElementSibling.textContent", &[]);
+    assert_eq!(owner, json!("alice"));
+    browser.screenshot(None, &screenshot_dir().join("10-owner-job.png"));
+}

@@ -18,10 +18,16 @@ pub struct Server {
 impl Server {
     /// Starts the server on a thread of its own; returns once it listens.
     pub fn start(data_dir: &Path) -> Self {
+        Self::start_with_users(data_dir, None)
+    }
+
+    /// Same, with owners from a users file (HTTP Basic).
+    pub fn start_with_users(data_dir: &Path, users_file: Option<&Path>) -> Self {
         let exe = std::env::current_exe().unwrap();
         let mut config = ServiceConfig::new(data_dir.to_owned(), "/bin/sh".into());
         config.port = 0;
         config.max_workers = 2;
+        config.users_file = users_file.map(Path::to_path_buf);
         config.worker_args = vec![
             "-c".into(),
             format!("{WORKER_DIR_ENV}=\"$1\" exec \"$0\" --exact worker_entry --nocapture --test-threads=1"),
