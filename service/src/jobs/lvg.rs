@@ -23,27 +23,11 @@ impl LvgModel {
     /// The job type with its parameter description.
     #[must_use]
     pub fn new() -> Self {
-        let names: Vec<String> = stop_molecule::shipped_names().into_iter().map(str::to_owned).collect();
         let f = super::float;
+        let [molecule, lamda_file] = super::molecule_source_params();
         let mut parameters = vec![
-            ParamSpec {
-                name: "molecule".into(),
-                description: "A shipped molecule".into(),
-                kind: ParamKind::String { choices: Some(names), max_len: 64 },
-                unit: None,
-                required: false,
-                default: None,
-                array: None,
-            },
-            ParamSpec {
-                name: "lamda_file".into(),
-                description: "Your own LAMDA file instead of a shipped molecule".into(),
-                kind: ParamKind::File { media_types: vec!["text/plain".into()] },
-                unit: None,
-                required: false,
-                default: None,
-                array: None,
-            },
+            molecule,
+            lamda_file,
             f("tkin_k", "Kinetic temperature", Some("K"), Some(0.0), true, Some(1e5), None),
         ];
         for p in PARTNERS {

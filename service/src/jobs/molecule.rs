@@ -19,7 +19,7 @@ impl MoleculeSummary {
     /// The job type with its parameter description.
     #[must_use]
     pub fn new() -> Self {
-        let names: Vec<String> = stop_molecule::shipped_names().into_iter().map(str::to_owned).collect();
+        let [molecule, lamda_file] = super::molecule_source_params();
         let descriptor = JobDescriptor {
             name: "molecule".into(),
             title: "Molecular data summary (LAMDA)".into(),
@@ -27,24 +27,8 @@ impl MoleculeSummary {
                           file. Results: summary.json, lines.tsv."
                 .into(),
             parameters: vec![
-                ParamSpec {
-                    name: "molecule".into(),
-                    description: "A shipped molecule".into(),
-                    kind: ParamKind::String { choices: Some(names), max_len: 64 },
-                    unit: None,
-                    required: false,
-                    default: None,
-                    array: None,
-                },
-                ParamSpec {
-                    name: "lamda_file".into(),
-                    description: "Your own LAMDA file instead of a shipped molecule".into(),
-                    kind: ParamKind::File { media_types: vec!["text/plain".into()] },
-                    unit: None,
-                    required: false,
-                    default: None,
-                    array: None,
-                },
+                molecule,
+                lamda_file,
                 super::float("rank_tex_k", "Temperature at which the strongest lines are ranked (LTE, optically thin)", Some("K"), Some(0.0), true, Some(1e5), Some(100.0)),
                 ParamSpec {
                     name: "n_strongest".into(),
