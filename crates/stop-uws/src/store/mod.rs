@@ -141,8 +141,15 @@ impl Store {
     ///
     /// # Errors
     /// Database errors.
-    pub fn insert(&self, job: Job, spec_json: &str) -> Result<(), StoreError> {
+    pub fn insert(&self, mut job: Job, spec_json: &str) -> Result<(), StoreError> {
         let mut conn = self.lock_conn();
+        // Creation times are unique and increase with insertion order (1 ms apart at least), so
+        // "newest first", LAST and AFTER never depend on how ties would be broken. Holding the
+        // connection lock serialises inserts.
+        let newest = self.read().values().map(|e| e.record.job.creation_time).max();
+        if let Some(newest) = newest.filter(|&newest| job.creation_time <= newest) {
+            job.creation_time = Instant(newest.millis() + 1);
+        }
         let tx = conn.transaction()?;
         let record = JobRecord { job, worker_pid: None, attempts: 0 };
         insert_row(&tx, &record)?;
