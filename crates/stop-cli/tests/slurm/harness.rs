@@ -2,7 +2,7 @@
 //! (skipped loudly when impossible, a failure when `CI=true`), the real `stop serve
 //! --executor slurm` on 127.0.0.1:0, a tiny HTTP/1.1 client, and deadline-bounded polling.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -63,29 +63,11 @@ impl Server {
 
     /// Starts `stop serve --port 0 --data-dir DATA_DIR ARGS...` and waits for its address.
     pub fn start_with(data_dir: &Path, args: &[&str]) -> Self {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.join("serve.log")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stop"))
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("starting stop serve");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
-        let addr = line.trim().rsplit("http://").next().unwrap_or_default().to_owned();
-        if !addr.starts_with("127.0.0.1:") {
+        let (child, addr) = crate::serve::spawn_serve(data_dir, args, Duration::from_secs(60));
+        let addr = addr.unwrap_or_else(|line| {
             let log = std::fs::read_to_string(data_dir.join("serve.log")).unwrap_or_default();
             panic!("stop serve did not start (first line {line:?}); its log:\n{log}");
-        }
+        });
         Self { child, addr, data_dir: data_dir.to_owned() }
     }
 

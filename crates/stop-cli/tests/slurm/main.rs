@@ -3,6 +3,8 @@
 //! the `diagnostic` job type. Skipped loudly without root/SLURM; a failure under `CI=true`.
 #![allow(clippy::unwrap_used, clippy::print_stderr, missing_docs)]
 
+#[path = "../common/serve.rs"]
+mod serve;
 mod harness;
 
 use std::time::Duration;

@@ -1,10 +1,10 @@
 //! Test harness: the real `stop serve` on 127.0.0.1:0 in a temporary data directory, a small
 //! blocking HTTP/1.1 client, XML schema validation with xmllint, and deadline-bounded polling.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// How long any single wait in these tests may take before it is a failure.
@@ -25,25 +25,8 @@ pub struct Server {
 impl Server {
     /// Starts `stop serve --port 0 --data-dir DIR ARGS...` and waits for its address.
     pub fn start(data_dir: &Path, args: &[&str]) -> Self {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(data_dir.join("serve.log")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stop"))
-            .args(["serve", "--port", "0", "--data-dir"])
-            .arg(data_dir)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("starting stop serve");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(DEADLINE).expect("stop serve did not print its address");
-        let addr = line.trim().rsplit("http://").next().unwrap_or_default().to_owned();
-        assert!(addr.starts_with("127.0.0.1:"), "unexpected first line {line:?}");
+        let (child, addr) = crate::serve::spawn_serve(data_dir, args, DEADLINE);
+        let addr = addr.unwrap_or_else(|line| panic!("unexpected first line {line:?}"));
         Self { child, addr, data_dir: data_dir.to_owned() }
     }
 

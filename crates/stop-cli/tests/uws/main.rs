@@ -2,6 +2,8 @@
 //! workers, every XML document validated against `../shared/schemas`.
 #![allow(clippy::unwrap_used, clippy::print_stderr, missing_docs)]
 
+#[path = "../common/serve.rs"]
+mod serve;
 mod harness;
 mod execution;
 mod owners;

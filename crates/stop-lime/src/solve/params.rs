@@ -45,18 +45,9 @@ pub struct SolveParams {
 }
 
 impl Default for SolveParams {
+    /// The defaults of a model file's `[solver]` table (defined once, in `stop-model`).
     fn default() -> Self {
-        Self {
-            max_iterations: 50,
-            min_iterations: 3,
-            tolerance: 1e-3,
-            population_floor: 1e-3,
-            rays_per_point: 200,
-            seed: 1,
-            rays: RaySchedule::Fixed,
-            ng_period: 4,
-            local: LocalParams::default(),
-        }
+        Self::from_model(&stop_model::file::SolverParams::default())
     }
 }
 
@@ -77,7 +68,8 @@ impl SolveParams {
                 max_iterations: s.inner_max_iterations,
                 ..LocalParams::default()
             },
-            ..Self::default()
+            rays: RaySchedule::Fixed,
+            ng_period: 4,
         }
     }
 
