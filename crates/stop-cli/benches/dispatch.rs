@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr, missing_docs)]
 
 #[allow(dead_code)]
+#[path = "../tests/common/serve.rs"]
+mod serve;
 #[path = "../tests/slurm/harness.rs"]
 mod harness;
 
