@@ -9,6 +9,7 @@
 #[path = "../tests/common/serve.rs"]
 mod serve;
 #[path = "../tests/slurm/harness.rs"]
+#[allow(dead_code)] // the bench uses only part of the test harness
 mod harness;
 
 use std::time::Instant;
