@@ -29,6 +29,9 @@ struct Cli {
     /// Grid and solver seed (default: the model file's).
     #[arg(long)]
     seed: Option<u64>,
+    /// Populations constant in each Voronoi cell (LIME's treatment) instead of linear.
+    #[arg(long)]
+    constant_cells: bool,
     /// The reference directory (holding `benchmark-vz2002/`).
     #[arg(long)]
     reference: Option<PathBuf>,
@@ -40,7 +43,7 @@ fn main() -> anyhow::Result<ExitCode> {
     let reference = cli.reference.unwrap_or_else(stop_validation::default_reference_dir).join("benchmark-vz2002");
     let models = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models"));
     let problems = if cli.problems.is_empty() { vec![Problem::P1a, Problem::P1b, Problem::P2a, Problem::P2b] } else { cli.problems };
-    let opts = RunOptions { n_points: cli.points, rays_per_point: cli.rays, tolerance: cli.tolerance, max_iterations: cli.max_iterations, seed: cli.seed };
+    let opts = RunOptions { n_points: cli.points, rays_per_point: cli.rays, tolerance: cli.tolerance, max_iterations: cli.max_iterations, seed: cli.seed, constant_cells: cli.constant_cells };
     let (mut passed, mut failed) = (0, 0);
     for problem in problems {
         let report = run_problem(problem, &models, &reference, &opts, &mut |line| println!("{line}"))?;

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
 use stop_lime::solve::model_run::{build_grid, read_dust};
-use stop_lime::solve::params::SolveParams;
+use stop_lime::solve::params::{CellPopulations, SolveParams};
 use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
 use stop_model::ModelFile;
 
@@ -61,6 +61,8 @@ pub struct RunOptions {
     pub max_iterations: Option<usize>,
     /// Grid and solver seed.
     pub seed: Option<u64>,
+    /// Populations constant in each cell (LIME's treatment, for comparison).
+    pub constant_cells: bool,
 }
 
 /// The outcome of one problem: report text and named checks.
@@ -117,16 +119,20 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
     if let Some(m) = opts.max_iterations {
         params.max_iterations = m;
     }
+    if opts.constant_cells {
+        params.cells = CellPopulations::Constant;
+    }
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "problem {}: {} interior + {} sink points, {} photons per point, tolerance {:.0e}",
+        "problem {}: {} interior + {} sink points, {} photons per point, tolerance {:.0e}, cell populations {:?}",
         problem.stem(),
         n_interior,
         grid.is_sink.len() - n_interior,
         params.rays_per_point,
-        params.tolerance
+        params.tolerance,
+        params.cells
     );
     log(out.trim_end());
     let pops0 = initial_populations(&setup, &molecule, StartFrom::Lte);

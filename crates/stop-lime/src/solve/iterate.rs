@@ -9,9 +9,10 @@ use crate::grid::sampling::item_rng;
 use crate::solve::convergence::{IterationStats, is_converged, quantile, relative_changes, remaining_estimate};
 use crate::solve::local::{LocalScratch, solve_point};
 use crate::solve::ng::ng_extrapolate;
-use crate::solve::params::{RaySchedule, SolveParams};
+use crate::solve::params::{CellPopulations, RaySchedule, SolveParams};
 use crate::solve::setup::SolverSetup;
 use crate::transport::photons::{PointRadiation, TraceScratch, trace_point};
+use crate::transport::reconstruct::GradientStencil;
 use rayon::prelude::*;
 use stop_physics::constants::HC_OVER_K_CM_K;
 
@@ -102,11 +103,20 @@ pub fn solve(
     let mut history: Vec<IterationStats> = Vec::new();
     let mut next = vec![0.0; pops.len()];
     let is_sink = setup.mesh.is_sink;
+    let stencil = GradientStencil::new(&setup.mesh);
+    let mut gradients = Vec::new();
     for iteration in 1..=params.max_iterations {
         let ray_set = match params.rays {
             RaySchedule::Fixed => 0,
             RaySchedule::EveryIteration => iteration as u64,
         };
+        match params.cells {
+            CellPopulations::Linear => stencil.gradients(&setup.mesh, &pops, n, &mut gradients),
+            CellPopulations::Constant => {
+                gradients.clear();
+                gradients.resize(pops.len(), [0.0; 3]);
+            }
+        }
         let per_point: Vec<(usize, bool, usize)> = next
             .par_chunks_mut(n)
             .enumerate()
@@ -122,7 +132,7 @@ pub fn solve(
                         return (0, false, 0);
                     }
                     let mut rng = item_rng(params.seed, (ray_set << 32) | i as u64);
-                    trace_point(setup, &pops, i, params.rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
+                    trace_point(setup, &pops, &gradients, i, params.rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
                     let outcome = solve_point(setup, i, &ws.radiation, &params.local, out, &mut ws.local);
                     on_point();
                     (outcome.iterations, outcome.singular, ws.radiation.lost_paths)

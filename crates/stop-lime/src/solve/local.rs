@@ -58,7 +58,8 @@ impl LocalScratch {
 
 /// Profile-weighted mean intensity of every line at point `i` for populations `p`:
 /// `J̄ = Σ_k φ_k [e^{−Δτ_k} I_k + S (1 − e^{−Δτ_k})] / Σ_k φ_k` with `Δτ_k` the optical
-/// depth of the point's own cell along photon k (`lime-algorithm.md` §3.4).
+/// depth of the point's own cell along photon k (`lime-algorithm.md` §3.4), plus the frozen
+/// [`PointRadiation::own_cell_correction`].
 pub fn mean_intensity(setup: &SolverSetup<'_>, i: usize, p: &[f64], radiation: &PointRadiation, out: &mut [f64]) {
     let n_lines = setup.n_lines();
     let total_weight: f64 = radiation.weight.iter().sum();
@@ -77,7 +78,8 @@ pub fn mean_intensity(setup: &SolverSetup<'_>, i: usize, p: &[f64], radiation: &
             let local = (emission_per_path * line_path_m + dust_emission * dust_path_m) * escape_factor(dtau);
             sum += w * ((-dtau).exp() * radiation.incoming[k * n_lines + l] + local);
         }
-        out[l] = if total_weight > 0.0 { sum / total_weight } else { line.background };
+        let correction = radiation.own_cell_correction.get(l).copied().unwrap_or(0.0);
+        out[l] = if total_weight > 0.0 { sum / total_weight + correction } else { line.background };
     }
 }
 

@@ -16,6 +16,15 @@ pub enum RaySchedule {
     EveryIteration,
 }
 
+/// How the populations vary inside a Voronoi cell along the photon paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellPopulations {
+    /// Linear, with limited least-squares gradients ([`crate::transport::reconstruct`]).
+    Linear,
+    /// Constant, the point's own values (LIME 1.9.5); first order in the cell size.
+    Constant,
+}
+
 /// Settings of [`crate::solve::iterate::solve`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolveParams {
@@ -40,6 +49,8 @@ pub struct SolveParams {
     /// extrapolation needs four iterates (Ng 1974), and taking it at every fourth keeps the
     /// iterates it uses free of earlier extrapolations (Olson, Auer & Buchler 1986 §3).
     pub ng_period: usize,
+    /// The populations inside a cell (default linear).
+    pub cells: CellPopulations,
     /// The local inner loop.
     pub local: LocalParams,
 }
@@ -70,6 +81,7 @@ impl SolveParams {
             },
             rays: RaySchedule::Fixed,
             ng_period: 4,
+            cells: CellPopulations::Linear,
         }
     }
 

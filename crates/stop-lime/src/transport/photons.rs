@@ -3,16 +3,18 @@
 //! arrives at the point from outside its own cell (Brinch & Hogerheijde 2010 §2.2;
 //! `lime-algorithm.md` §3.2).
 //!
-//! Populations and line width are those of the cell's point, as in LIME, but the molecule
-//! and gas columns of each segment are integrated from the model (Simpson's rule with the
-//! model at the segment's ends and middle) and the projected velocity runs linearly between
-//! the model's values at the ends. LIME instead gives the whole cell the point's density:
-//! on a log-sampled grid a cell spans ~30–50 % of its radius, and for n ∝ r⁻² that
-//! misplaces tens of per cent of the column.
+//! The line width is the cell point's, but the populations follow the cell's linear
+//! reconstruction and the molecule and gas densities and the velocity come from the model at
+//! three stations of every segment ([`crate::transport::segment`]). LIME instead gives the
+//! whole cell the point's populations and density: on a log-sampled grid a cell spans
+//! ~30–50 % of its radius, and for n ∝ r⁻² that misplaces tens of per cent of the column.
 
+use crate::solve::local::mean_intensity;
 use crate::solve::setup::SolverSetup;
-use crate::transport::formal::{MASER_TAU_LIMIT, escape_factor};
+use crate::transport::formal::MASER_TAU_LIMIT;
 use crate::transport::profile::{erf, mean_gaussian};
+use crate::transport::reconstruct::populations_at;
+use crate::transport::segment::{SegmentLines, Station, segment_lines};
 use crate::transport::walk::exit_step;
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -52,14 +54,19 @@ pub const MAX_STEPS: usize = 1_000_000;
 pub struct PointRadiation {
     /// Local profile weight φ_k = exp(−x_k²) of each photon.
     pub weight: Vec<f64>,
-    /// Length of photon k's path inside the point's own cell, m.
-    pub local_length_m: Vec<f64>,
-    /// Its line path, `∫ (n_mol / n_mol,i) Φ ds`, m.
+    /// Line path of photon k inside the point's own cell, `∫ (n_mol / n_mol,i) Φ ds`, m.
     pub local_line_path_m: Vec<f64>,
     /// Its dust path, `∫ (n_gas / n_gas,i) ds`, m.
     pub local_dust_path_m: Vec<f64>,
     /// Incoming intensity per photon and line, `[photon * n_lines + line]`, occupation units.
     pub incoming: Vec<f64>,
+    /// Per line, the mean intensity of the full formal solution through the own cell
+    /// (reconstructed populations, [`crate::transport::segment`]) minus that of the
+    /// constant-cell operator of [`crate::solve::local::mean_intensity`], both with the
+    /// populations the photons were traced with. The local iteration adds it frozen, so at
+    /// the fixed point J̄ is that of the full formal solution while the operator stays the
+    /// point's own (diagonal) one.
+    pub own_cell_correction: Vec<f64>,
     /// Paths that ended without reaching a sink (degenerate walks).
     pub lost_paths: usize,
 }
@@ -68,13 +75,22 @@ pub struct PointRadiation {
 #[derive(Debug, Clone, Default)]
 pub struct TraceScratch {
     tau: Vec<f64>,
+    stations: [Vec<f64>; 3],
+    segment: SegmentLines,
+    own: SegmentLines,
+    full_sum: Vec<f64>,
+    constant: Vec<f64>,
 }
 
 /// Sends `n_photons` photons from interior point `i` with the populations `pops`
-/// (`[point * n_levels + level]`), drawing directions and velocities from `rng`.
+/// (`[point * n_levels + level]`) and their limited gradients `gradients` (same layout,
+/// [`crate::transport::reconstruct::GradientStencil::gradients`]; all zero for
+/// populations constant in each cell), drawing directions and velocities from `rng`.
+#[allow(clippy::too_many_arguments)]
 pub fn trace_point(
     setup: &SolverSetup<'_>,
     pops: &[f64],
+    gradients: &[[f64; 3]],
     i: usize,
     n_photons: usize,
     rng: &mut Xoshiro256PlusPlus,
@@ -85,14 +101,20 @@ pub fn trace_point(
     let n_levels = setup.n_levels;
     let mesh = &setup.mesh;
     out.weight.clear();
-    out.local_length_m.clear();
     out.local_line_path_m.clear();
     out.local_dust_path_m.clear();
     out.incoming.clear();
     out.incoming.resize(n_photons * n_lines, 0.0);
+    out.own_cell_correction.clear();
+    out.own_cell_correction.resize(n_lines, 0.0);
     out.lost_paths = 0;
     scratch.tau.clear();
     scratch.tau.resize(n_lines, 0.0);
+    scratch.full_sum.clear();
+    scratch.full_sum.resize(n_lines, 0.0);
+    for buf in &mut scratch.stations {
+        buf.resize(n_levels, 0.0);
+    }
     let b_i = setup.doppler_b_m_s[i];
     let v_i = setup.velocity_m_s[i];
     for k in 0..n_photons {
@@ -106,8 +128,10 @@ pub fn trace_point(
         let tau = &mut scratch.tau;
         tau.fill(0.0);
         let (mut cell, mut x) = (i, mesh.positions_m[i]);
-        let mut start = SamplePoint { v_proj_m_s: v_centre, molecule_m3: setup.molecule_density_m3[i], gas_m3: setup.gas_density_m3[i] };
-        let (mut local_length_m, mut local_line_path_m, mut local_dust_path_m) = (0.0, 0.0, 0.0);
+        let mut start = Station { v_proj_m_s: v_centre, molecule_m3: setup.molecule_density_m3[i], gas_m3: setup.gas_density_m3[i] };
+        let (mut local_line_path_m, mut local_dust_path_m) = (0.0, 0.0);
+        scratch.own.dtau.clear();
+        scratch.own.emitted.clear();
         let mut reached_boundary = false;
         for _ in 0..MAX_STEPS {
             let Some(step) = exit_step(mesh, cell, x, dir) else {
@@ -115,31 +139,27 @@ pub fn trace_point(
             };
             let end_m = std::array::from_fn(|k| x[k] + step.length_m * dir[k]);
             let mid_m = std::array::from_fn(|k| x[k] + 0.5 * step.length_m * dir[k]);
-            let end = SamplePoint::at(setup, end_m, dir);
-            let mid = SamplePoint::at(setup, mid_m, dir);
-            let b = setup.doppler_b_m_s[cell];
-            let profile = mean_gaussian((v_photon - start.v_proj_m_s) / b, (v_photon - end.v_proj_m_s) / b);
-            // Simpson's rule for the columns of molecules and gas across the segment, in units
-            // of the cell's own densities (the cell's populations and b are kept)
-            let simpson = |a: f64, m: f64, e: f64| step.length_m * (a + 4.0 * m + e) / 6.0;
-            let relative = |column: f64, own: f64| if own > 0.0 { column / own } else { 0.0 };
-            let line_path_m = profile * relative(simpson(start.molecule_m3, mid.molecule_m3, end.molecule_m3), setup.molecule_density_m3[cell]);
-            let dust_path_m = relative(simpson(start.gas_m3, mid.gas_m3, end.gas_m3), setup.gas_density_m3[cell]);
+            let stations = [start, station_at(setup, mid_m, dir), station_at(setup, end_m, dir)];
+            for (buf, at) in scratch.stations.iter_mut().zip([x, mid_m, end_m]) {
+                populations_at(mesh, pops, gradients, cell, at, buf);
+            }
+            let [p0, p1, p2] = &scratch.stations;
             if cell == i {
-                (local_length_m, local_line_path_m, local_dust_path_m) = (step.length_m, line_path_m, dust_path_m);
+                segment_lines(setup, cell, &stations, [p0, p1, p2], step.length_m, v_photon, &mut scratch.own);
+                // the constant-cell operator of the local iteration: the profile averaged over
+                // the segment, Simpson's rule for the columns in units of the point's densities
+                let b = setup.doppler_b_m_s[cell];
+                let profile = mean_gaussian((v_photon - start.v_proj_m_s) / b, (v_photon - stations[2].v_proj_m_s) / b);
+                let simpson = |f: fn(&Station) -> f64| step.length_m * (f(&stations[0]) + 4.0 * f(&stations[1]) + f(&stations[2])) / 6.0;
+                let relative = |column: f64, own: f64| if own > 0.0 { column / own } else { 0.0 };
+                local_line_path_m = profile * relative(simpson(|s| s.molecule_m3), setup.molecule_density_m3[cell]);
+                local_dust_path_m = relative(simpson(|s| s.gas_m3), setup.gas_density_m3[cell]);
             } else {
-                let p = &pops[cell * n_levels..(cell + 1) * n_levels];
-                let base = cell * n_lines;
+                segment_lines(setup, cell, &stations, [p0, p1, p2], step.length_m, v_photon, &mut scratch.segment);
                 let mut min_tau = f64::INFINITY;
-                for (l, line) in setup.lines.iter().enumerate() {
-                    let kappa0 = setup.kappa0_m[base + l];
-                    let dust_alpha = setup.dust_alpha_m[base + l];
-                    // α and j of B&H 2010 eqs. 3–4 in occupation units (see SolverSetup::kappa0_m)
-                    let alpha_line = kappa0 * (p[line.lo] * line.weight_ratio - p[line.up]);
-                    let emission = kappa0 * p[line.up] * line_path_m + dust_alpha * setup.dust_source[base + l] * dust_path_m;
-                    let dtau = (alpha_line * line_path_m + dust_alpha * dust_path_m).max(MASER_TAU_LIMIT);
-                    intensity[l] += (-tau[l].max(MASER_TAU_LIMIT)).exp() * emission * escape_factor(dtau);
-                    tau[l] += dtau;
+                for l in 0..n_lines {
+                    intensity[l] += (-tau[l].max(MASER_TAU_LIMIT)).exp() * scratch.segment.emitted[l];
+                    tau[l] += scratch.segment.dtau[l];
                     min_tau = min_tau.min(tau[l]);
                 }
                 if min_tau > OPAQUE_TAU {
@@ -148,7 +168,7 @@ pub fn trace_point(
                 }
             }
             x = end_m;
-            start = end;
+            start = stations[2];
             cell = step.next;
             if mesh.is_sink[cell] {
                 for (l, line) in setup.lines.iter().enumerate() {
@@ -159,9 +179,22 @@ pub fn trace_point(
             }
         }
         out.lost_paths += usize::from(!reached_boundary);
-        out.local_length_m.push(local_length_m);
         out.local_line_path_m.push(local_line_path_m);
         out.local_dust_path_m.push(local_dust_path_m);
+        let own = &scratch.own;
+        for (l, (sum, incoming)) in scratch.full_sum.iter_mut().zip(intensity.iter()).enumerate() {
+            let (own_tau, own_emitted) = (own.dtau.get(l).copied().unwrap_or(0.0), own.emitted.get(l).copied().unwrap_or(0.0));
+            *sum += own_emitted + (-own_tau.max(MASER_TAU_LIMIT)).exp() * incoming;
+        }
+    }
+    // J̄ of the constant-cell operator at the traced populations, for the correction
+    scratch.constant.resize(n_lines, 0.0);
+    mean_intensity(setup, i, &pops[i * n_levels..(i + 1) * n_levels], out, &mut scratch.constant);
+    let total_weight: f64 = out.weight.iter().sum();
+    if total_weight > 0.0 {
+        for (l, c) in out.own_cell_correction.iter_mut().enumerate() {
+            *c = scratch.full_sum[l] / total_weight - scratch.constant[l];
+        }
     }
 }
 
@@ -173,22 +206,10 @@ fn isotropic(rng: &mut Xoshiro256PlusPlus) -> [f64; 3] {
     [sin_theta * phi.cos(), sin_theta * phi.sin(), cos_theta]
 }
 
-/// Model fields sampled on a photon path.
-#[derive(Debug, Clone, Copy)]
-struct SamplePoint {
-    /// Velocity projected on the photon direction, m/s.
-    v_proj_m_s: f64,
-    /// Molecule density, m⁻³.
-    molecule_m3: f64,
-    /// Total gas density, m⁻³.
-    gas_m3: f64,
-}
-
-impl SamplePoint {
-    fn at(setup: &SolverSetup<'_>, x_m: [f64; 3], dir: [f64; 3]) -> Self {
-        let f = setup.model.fields(&Position::new(x_m[0], x_m[1], x_m[2]));
-        Self { v_proj_m_s: dot(dir, f.velocity_m_s), molecule_m3: f.molecule_density_m3, gas_m3: f.total_density_m3() }
-    }
+/// The model's fields at `x_m` seen by a photon heading along `dir`.
+fn station_at(setup: &SolverSetup<'_>, x_m: [f64; 3], dir: [f64; 3]) -> Station {
+    let f = setup.model.fields(&Position::new(x_m[0], x_m[1], x_m[2]));
+    Station { v_proj_m_s: dot(dir, f.velocity_m_s), molecule_m3: f.molecule_density_m3, gas_m3: f.total_density_m3() }
 }
 
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
