@@ -52,6 +52,85 @@ fn observed_csv(dir: &Path) -> PathBuf {
     path
 }
 
+/// Observed spectra as FITS files written by astropy (`fits_fixtures.py`): the files, and the
+/// frequency range (GHz) astropy gives the velocity table by the radio convention.
+fn fits_fixtures(dir: &Path) -> ((f64, f64), [PathBuf; 2]) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/web/fits_fixtures.py");
+    let out = std::process::Command::new("python3").arg(&script).arg(dir).output().expect("python3 with astropy is needed: run `.ci/setup`");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("DONE"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let range: Vec<f64> = stdout.lines().find_map(|l| l.strip_prefix("VELOCITY_GHZ ")).unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
+    ((range[0], range[1]), [dir.join("observed_co.fits"), dir.join("observed_co_velocity.fits")])
+}
+
+/// Uploads `file` as the observed spectrum, waits for its overlay with `n` residuals, and
+/// returns the note the page writes about it.
+fn load_observed(browser: &Browser, file: &Path, n: u64) -> String {
+    let name = file.file_name().unwrap().to_string_lossy();
+    browser.type_text(&browser.find(".plot-controls input[type=file]", DEADLINE), &file.to_string_lossy());
+    browser.wait_for(&format!("the overlay of {name}"), &format!("return document.querySelector('.plot .legend').textContent.includes('({name})')"), DEADLINE);
+    let residuals = browser.js("return document.querySelectorAll('.plot-svg circle.residual').length", &[]).as_u64().unwrap();
+    assert_eq!(residuals, n, "one residual per sample of {name}");
+    browser.js("return document.querySelector('.obs-status').textContent", &[]).as_str().unwrap().to_owned()
+}
+
+/// The number written right after the first `marker` in `text`.
+fn number_after(text: &str, marker: &str) -> f64 {
+    let rest = &text[text.find(marker).unwrap_or_else(|| panic!("no `{marker}` in {text}")) + marker.len()..];
+    let token: String = rest.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | '+')).collect();
+    token.parse().unwrap_or_else(|e| panic!("`{token}` after `{marker}` in {text}: {e}"))
+}
+
+/// A file the page saved through one of its export buttons.
+struct Exported {
+    name: String,
+    bytes: Vec<u8>,
+    /// Width and height, for images.
+    size: (u64, u64),
+    /// Pixels of each colour of `PALETTE` (within 24 per channel), for images.
+    colours: std::collections::HashMap<String, u64>,
+}
+
+/// Colours counted in exported images: the model, the observation, the map's lowest and highest.
+const PALETTE: [&str; 4] = ["#1f5fae", "#c2410c", "#30123b", "#f9e721"];
+
+/// Presses the `kind` ("svg" or "png") export button inside `within` and returns the file the
+/// page saves (download links are caught, not followed).
+fn exported(browser: &Browser, within: &str, kind: &str) -> Exported {
+    use base64::Engine as _;
+    browser.js("window.__saved = []; HTMLAnchorElement.prototype.click = function () { if (this.download) window.__saved.push({name: this.download, href: this.href}); };", &[]);
+    browser.click(&browser.find(&format!("{within} button.export-{kind}"), DEADLINE));
+    browser.wait_for("the exported file", "return window.__saved.length", DEADLINE);
+    let v = browser.js_async(&format!(
+        "const f = window.__saved[0]; const palette = {palette};
+         fetch(f.href).then(r => r.blob()).then(async (blob) => {{
+           const bytes = new Uint8Array(await blob.arrayBuffer());
+           let bin = ''; for (const b of bytes) bin += String.fromCharCode(b);
+           const out = {{name: f.name, b64: btoa(bin), w: 0, h: 0, colours: {{}}}};
+           if (blob.type === 'image/png') {{
+             const img = await createImageBitmap(blob);
+             const c = new OffscreenCanvas(img.width, img.height); const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+             const px = ctx.getImageData(0, 0, img.width, img.height).data;
+             out.w = img.width; out.h = img.height;
+             for (const hex of palette) {{
+               const t = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16)); let n = 0;
+               for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i] - t[0]) < 24 && Math.abs(px[i + 1] - t[1]) < 24 && Math.abs(px[i + 2] - t[2]) < 24) n++;
+               out.colours[hex] = n;
+             }}
+           }}
+           done(out);
+         }}, e => done({{error: String(e)}}));",
+        palette = serde_json::to_string(&PALETTE).unwrap()
+    ));
+    assert!(v.get("error").is_none(), "{v}");
+    Exported {
+        name: v["name"].as_str().unwrap().to_owned(),
+        bytes: base64::engine::general_purpose::STANDARD.decode(v["b64"].as_str().unwrap()).unwrap(),
+        size: (v["w"].as_u64().unwrap(), v["h"].as_u64().unwrap()),
+        colours: PALETTE.iter().map(|c| ((*c).to_owned(), v["colours"][c].as_u64().unwrap_or(0))).collect(),
+    }
+}
+
 /// Clears the field of parameter `name` and types `value`.
 fn fill(browser: &Browser, name: &str, value: &str) {
     let field = browser.find(&format!("[id='f-{name}']"), DEADLINE);
@@ -169,11 +248,41 @@ fn lvg_job_from_the_form_with_an_uploaded_molecule_file() {
     let n_residuals = browser.js("return document.querySelectorAll('.plot-svg circle.residual').length", &[]).as_u64().unwrap();
     assert_eq!(n_residuals, 2800, "one residual per VOTable row");
 
+    // The same observation as FITS (written by astropy): a 1-D array on a frequency axis in Hz,
+    // and a BINTABLE on a velocity axis in km/s with its rest frequency; both read in the
+    // browser and put on the model's GHz axis.
+    let (velocity_range_ghz, fits_files) = fits_fixtures(tmp.path());
+    let note = load_observed(&browser, &fits_files[0], 2800);
+    assert!(note.contains("from HDU 0, 2800 array") && note.contains("FREQ (Hz) → GHz, 100 … 379.9 GHz"), "{note}");
+    // The brightest sample of the 4 K CO 2-1 line (σ 0.085 GHz) is the channel at 230.5 GHz.
+    let expected_peak_k = 4.0 * (-0.5 * ((230.5 - 230.538) / 0.085_f64).powi(2)).exp();
+    assert!((number_after(&note, "peak ") - expected_peak_k).abs() < 1e-5 && (number_after(&note, " at ") - 230.5).abs() < 1e-9, "{note}");
+    browser.js("document.querySelector('.plot').scrollIntoView({block: 'start'})", &[]);
+    browser.screenshot(Some(&browser.find(".plot", DEADLINE)), &shots.join("04d-plot-overlay-fits.png"));
+    let note = load_observed(&browser, &fits_files[1], 1201);
+    assert!(note.contains("HDU 1 (SPECTRUM) columns velocity, tmb") && note.contains("velocity (km/s) → GHz"), "{note}");
+    let lo = number_after(&note, "GHz, ");
+    let hi = number_after(&note, "… ");
+    assert!((lo / velocity_range_ghz.0 - 1.0).abs() < 1e-6 && (hi / velocity_range_ghz.1 - 1.0).abs() < 1e-6, "{note} vs astropy {velocity_range_ghz:?}");
+    assert!((number_after(&note, "peak ") - 4.0).abs() < 1e-6 && (number_after(&note, " at ") - 230.538).abs() < 1e-9, "{note}");
+
     // The plot as a standalone SVG file (what the SVG button downloads).
     let svg = browser.js_async("import('/web/js/plot.js').then(m => done(m.svgText(document.querySelector('.plot-svg'))), e => done(String(e)))");
     let svg = svg.as_str().unwrap();
     assert!(svg.starts_with("<?xml") && svg.contains("<style>") && svg.contains("class=\"series observed\""), "{}", &svg[..svg.len().min(300)]);
     std::fs::write(shots.join("04c-plot-overlay.svg"), svg).unwrap();
+
+    // The SVG and PNG buttons save the plot as drawn: the PNG at twice the plot's size, white,
+    // with pixels of the model's and the observation's colours.
+    let png = exported(&browser, ".plot", "png");
+    assert!(png.name.ends_with(".png") && png.bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{}", png.name);
+    let view_box = browser.js("return document.querySelector('.plot-svg').getAttribute('viewBox')", &[]);
+    let width: u64 = view_box.as_str().unwrap().split(' ').nth(2).unwrap().parse().unwrap();
+    assert_eq!(png.size, (2 * width, png.size.1), "{view_box}");
+    assert!(png.colours["#1f5fae"] > 100 && png.colours["#c2410c"] > 100, "{:?}", png.colours);
+    std::fs::write(shots.join("04e-plot-export.png"), &png.bytes).unwrap();
+    let svg_file = exported(&browser, ".plot", "svg");
+    assert!(svg_file.name.ends_with(".svg") && String::from_utf8_lossy(&svg_file.bytes).contains("class=\"series model\""), "{}", svg_file.name);
 
     // The table as VOTable, built in the browser: one row per line, units from the names.
     let votable = browser.js_async("fetch(document.querySelector('a.votable').href).then(r => r.text()).then(done, e => done(String(e)))");

@@ -48,26 +48,92 @@ function nearest(points, x) {
 const EXPORT_STYLE = `.frame{fill:#fbfcfd;stroke:#9aa4b1}.grid{stroke:#e6e9ee}.zero{stroke:#9aa4b1;stroke-dasharray:3 3}
 .axis{stroke:#6b7480}.tick{font:11px sans-serif;fill:#444c56}.axis-label{font:12px sans-serif;fill:#1b1f24}
 .series{fill:none;stroke-width:1.5}.series.model{stroke:#1f5fae;stroke-width:2.5}.series.observed{stroke:#c2410c}
-.series-dot.residual{fill:#6d28d9}.cursor{display:none}`;
+.series-dot.residual{fill:#6d28d9}.cursor{display:none}.map-frame{fill:none;stroke:#6b7480}
+.export-title{font:600 14px sans-serif;fill:#1b1f24}.legend-text{font:12px sans-serif;fill:#1b1f24}`;
 
-/** A standalone SVG document of the plot as drawn. */
-export function svgText(svg) {
+/**
+ * A standalone SVG document of the plot as drawn, with `title` above it and a `legend`
+ * ([{name, cls}], drawn in the series' styles) below it.
+ */
+export function svgText(svg, title = '', legend = []) {
   const copy = svg.cloneNode(true);
   copy.setAttribute('xmlns', SVG);
+  const [w, hgt] = svgSize(svg);
+  const top = title ? 26 : 0;
+  const bottom = legend.length ? 26 : 0;
+  const body = s('g', { transform: `translate(0 ${top})` });
+  body.append(...copy.childNodes);
   const style = document.createElementNS(SVG, 'style');
   style.textContent = EXPORT_STYLE;
-  copy.prepend(style);
-  const [, , w, hgt] = (svg.getAttribute('viewBox') || '0 0 800 400').split(' ');
+  copy.append(style, body);
+  if (title) {
+    const t = s('text', { x: 8, y: 18, class: 'export-title' });
+    t.textContent = title;
+    copy.append(t);
+  }
+  let x = 80;
+  const y = top + hgt + 14;
+  for (const item of legend) {
+    copy.append(item.cls === 'residual' ? s('circle', { cx: x + 11, cy: y, r: 3, class: 'series-dot residual' })
+      : s('path', { d: `M${x},${y}h22`, class: `series ${item.cls || ''}` }));
+    const t = s('text', { x: x + 28, y: y + 4, class: 'legend-text' });
+    t.textContent = item.name;
+    copy.append(t);
+    x += 44 + 6.5 * item.name.length;
+  }
+  copy.setAttribute('viewBox', `0 0 ${w} ${hgt + top + bottom}`);
   copy.setAttribute('width', w);
-  copy.setAttribute('height', hgt);
+  copy.setAttribute('height', hgt + top + bottom);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
 }
 
-function download(text, type, name) {
-  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+/** Saves `blob` as a file called `name` (a download link clicked once). */
+export function download(blob, name) {
+  const a = h('a', { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);
   a.click();
   a.remove();
+}
+
+/** Width and height of a drawn SVG plot, from its viewBox. */
+function svgSize(svg) {
+  const [, , w, hgt] = (svg.getAttribute('viewBox') || '0 0 800 400').split(' ').map(Number);
+  return [w, hgt];
+}
+
+/** A PNG (Blob) of `svgText(svg, title, legend)`, `scale` device pixels per SVG unit, on white. */
+export function pngBlob(svg, title = '', legend = [], scale = 2) {
+  const text = svgText(svg, title, legend);
+  const [w, hgt] = (/viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(text) || [0, 800, 400]).slice(1).map(Number);
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => {
+      const canvas = h('canvas', { width: Math.round(w * scale), height: Math.round(hgt * scale) });
+      const ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+      URL.revokeObjectURL(url);
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the plot could not be encoded as PNG'))), 'image/png');
+    };
+    img.onerror = () => { URL.revokeObjectURL(url); reject(new Error('the plot could not be rasterised')); };
+    img.src = url;
+  });
+}
+
+/**
+ * "SVG" and "PNG" buttons saving `svg` titled `title` as `{title}.svg` / `{title}.png`, with the
+ * legend `legend()` gives at the time; errors go to `onError`.
+ */
+export function exportButtons(svg, title, onError = () => {}, legend = () => []) {
+  const name = title.replace(/[^\w.-]+/g, '_');
+  return [
+    h('button', { type: 'button', class: 'export-svg', title: 'Download the plot as SVG', 'aria-label': 'Download the plot as SVG',
+      onclick: () => download(new Blob([svgText(svg, title, legend())], { type: 'image/svg+xml' }), `${name}.svg`) }, 'SVG'),
+    h('button', { type: 'button', class: 'export-png', title: 'Download the plot as PNG', 'aria-label': 'Download the plot as PNG',
+      onclick: () => pngBlob(svg, title, legend()).then((b) => download(b, `${name}.png`), onError) }, 'PNG'),
+  ];
 }
 
 /**
@@ -99,7 +165,8 @@ export function spectrumPlot(opts) {
     btn('→', 'Pan right', () => pan(0.2)),
     btn('Reset', 'Reset zoom', () => { [x0, x1] = fullX(); draw(); }),
     h('label', { class: 'inline' }, logBox, ' log y'),
-    btn('SVG', 'Download the plot as SVG', () => download(svgText(svg), 'image/svg+xml', `${opts.title.replace(/[^\w.-]+/g, '_')}.svg`)));
+    ...exportButtons(svg, opts.title, (e) => { readout.textContent = e.message; },
+      () => [...series, ...(residuals && residuals.length ? [{ name: 'residual (observed − model)', cls: 'residual' }] : [])]));
   const legend = h('ul', { class: 'legend' });
   const el = h('figure', { class: 'plot' }, h('figcaption', {}, opts.title), toolbar, svg, legend, readout);
   logBox.addEventListener('change', () => { logY = logBox.checked; draw(); });

@@ -1,12 +1,14 @@
 // Result views: JSON pretty-printed, text shown, and for tables (TSV) a table plus an
-// interactive spectrum plot, with an observed spectrum (CSV/TSV read in the browser)
-// overlaid and the residuals.
+// interactive spectrum plot, with an observed spectrum (FITS, CSV/TSV or VOTable, read in the
+// browser) overlaid and the residuals.
 
 import { h } from './dom.js';
 import { fetchText } from './uws.js';
-import { parseDelimited, parseTableFile, numericColumns, tableView } from './table.js';
+import { parseDelimited, numericColumns, tableView } from './table.js';
 import { spectrumPlot, interpolate, fmt } from './plot.js';
-import { toVotable } from './votable.js';
+import { toVotable, unitOf } from './votable.js';
+import { readObserved } from './observed.js';
+import { gridAxes, gridMapView } from './gridmap.js';
 import { sendVotable } from './samp.js';
 
 /** Speed of light, km/s (exact, SI definition). */
@@ -55,9 +57,11 @@ function sampButton(result) {
   return h('span', { class: 'inline' }, button, status);
 }
 
-/** The table + plot + overlay view of one TSV result. */
+/** The view of one TSV result: a map for a model grid, else the table + plot + overlay. */
 export function tableResult(result, text) {
   const table = parseDelimited(text);
+  const grid = gridAxes(table);
+  if (grid) return gridMapView(result.name, table, grid);
   const numeric = numericColumns(table).filter((i) => !/^(index|i|n|model|status|iup|ilow|up|lo)$/i.test(table.columns[i]));
   const wrap = h('section', { class: 'result-view', 'aria-label': `${result.name} view` });
   if (numeric.length < 2) {
@@ -71,8 +75,8 @@ export function tableResult(result, text) {
   const ys = chooser('y', table.columns, numeric, yDefault);
   const sticks = /line/i.test(result.name);
   let observed = null;
-  const obsInput = h('input', { type: 'file', id: `obs-${result.name}`, accept: '.csv,.tsv,.txt,.dat,.vot,.xml,text/csv,text/tab-separated-values,text/plain,application/x-votable+xml' });
-  const obsStatus = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const obsInput = h('input', { type: 'file', id: `obs-${result.name}`, accept: '.fits,.fit,.fts,.csv,.tsv,.txt,.dat,.vot,.xml,application/fits,image/fits,text/csv,text/tab-separated-values,text/plain,application/x-votable+xml' });
+  const obsStatus = h('span', { class: 'muted obs-status', 'aria-live': 'polite' });
 
   // Frequency or radio velocity, v = c (1 - f / f_rest), for frequency axes.
   const axisId = `axis-${Math.random().toString(36).slice(2)}`;
@@ -128,23 +132,19 @@ export function tableResult(result, text) {
   obsInput.addEventListener('change', async () => {
     const file = obsInput.files[0];
     if (!file) return;
-    let obs;
     try {
-      obs = parseTableFile(file.name, await file.text());
+      observed = await readObserved(file, unitOf(table.columns[xs.select.value]), Number(restInput.value));
     } catch (e) {
       obsStatus.textContent = `${file.name}: ${e.message}`;
       return;
     }
-    const cols = numericColumns(obs);
-    if (cols.length < 2) { obsStatus.textContent = `${file.name}: need two numeric columns (x, y)`; return; }
-    observed = { name: file.name, points: obs.rows.map((r) => [Number(r[cols[0]]), Number(r[cols[1]])]) };
-    obsStatus.textContent = `${file.name}: ${observed.points.length} points, columns ${obs.columns[cols[0]]} and ${obs.columns[cols[1]]} (same x unit as the model)`;
+    obsStatus.textContent = observed.note;
     redraw();
   });
   wrap.append(
     h('div', { class: 'plot-controls' }, xs.el, ys.el, axisControls),
     h('div', { class: 'plot-controls' },
-      h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (CSV, TSV, VOTable)'), ' ', obsInput), obsStatus,
+      h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (FITS, CSV, TSV, VOTable)'), ' ', obsInput), obsStatus,
       h('a', { class: 'button small votable', href: votable, download: votName }, `Download ${votName} (VOTable)`),
       sampButton(result)),
     plot,

@@ -21,11 +21,13 @@ export function parseVotable(text) {
   if (doc.getElementsByTagName('parsererror').length) throw new Error('not well-formed XML');
   const table = doc.getElementsByTagNameNS('*', 'TABLE')[0];
   if (!table) throw new Error('no TABLE in the VOTable');
-  const columns = Array.from(table.getElementsByTagNameNS('*', 'FIELD')).map((f) => f.getAttribute('name') || f.getAttribute('ID') || '?');
+  const fields = Array.from(table.getElementsByTagNameNS('*', 'FIELD'));
+  const columns = fields.map((f) => f.getAttribute('name') || f.getAttribute('ID') || '?');
+  const units = fields.map((f) => f.getAttribute('unit') || '');
   const data = table.getElementsByTagNameNS('*', 'TABLEDATA')[0];
   if (!data) throw new Error('only TABLEDATA VOTables can be read in the browser');
   const rows = Array.from(data.getElementsByTagNameNS('*', 'TR')).map((tr) => Array.from(tr.getElementsByTagNameNS('*', 'TD')).map((td) => td.textContent.trim()));
-  return { columns, rows };
+  return { columns, units, rows };
 }
 
 /** A table from the text of a CSV, TSV or VOTable file. */
