@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 /// Settings of one server.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ServiceConfig {
     /// Address to listen on (127.0.0.1 unless told otherwise).
     pub bind: IpAddr,

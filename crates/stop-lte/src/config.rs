@@ -147,9 +147,17 @@ impl SpeciesInput {
     }
 }
 
+/// Whether `text` is a `.qpart` table (for files whose name lost its extension, such as
+/// uploads): its first line is a `#` comment or a pair of numbers (T, Q), where the CDMS table
+/// starts with `|` and a JPL `catdir.cat` line has ten or more fields.
+fn looks_like_qpart(text: &str) -> bool {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim();
+    first.starts_with('#') || first.split_whitespace().count() == 2
+}
+
 /// Read a partition-function file of any of the three layouts and take (database, tag):
-/// `.qpart` by extension, the CDMS pipe table when the first line starts with `|`, else
-/// the JPL `catdir.cat` layout.
+/// `.qpart` by extension or content ([`looks_like_qpart`]), the CDMS pipe table when the first
+/// line starts with `|`, else the JPL `catdir.cat` layout.
 ///
 /// # Errors
 /// Catalog errors (unreadable file, bad line, unknown tag, non-monotonic table).
@@ -159,6 +167,9 @@ pub fn read_partition_table(path: &Path, database: Database, tag: u32) -> Result
     }
     let text = std::fs::read_to_string(path).map_err(|source| stop_catalog::CatalogError::Io { path: path.display().to_string(), source })?;
     let label = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    if looks_like_qpart(&text) {
+        return Ok(stop_catalog::parse_qpart(&label, &text, database, tag)?);
+    }
     let tables = if text.trim_start().starts_with('|') {
         stop_catalog::parse_cdms_partfunc(&label, &text)?
     } else {
@@ -206,5 +217,18 @@ impl LteInput {
         }
         model.validate()?;
         Ok(model)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_qpart;
+
+    #[test]
+    fn qpart_is_told_from_the_cdms_and_jpl_tables_by_content() {
+        assert!(looks_like_qpart("#form : interpolation\n2.725\t1.4053\n"));
+        assert!(looks_like_qpart("\n9.375 3.7435\n"));
+        assert!(!looks_like_qpart("|    tag |   molecule | #lines | lg(Q(1000)) |\n"));
+        assert!(!looks_like_qpart("  1001 H-atom            1 0.6021 0.6021 0.6021 0.6021 0.6021 0.6021 0.6021 1\n"));
     }
 }

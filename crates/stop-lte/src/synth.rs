@@ -42,6 +42,14 @@ impl Spectrum {
     }
 }
 
+/// The default channel width, Hz: a tenth of the narrowest component FWHM, taken at `fmin_hz`
+/// (so that every line is sampled by about ten channels or more).
+#[must_use]
+pub fn default_channel_hz(model: &LteModel, fmin_hz: f64) -> f64 {
+    let fwhm_km_s = model.components.iter().map(|c| c.fwhm_km_s).fold(f64::INFINITY, f64::min);
+    fmin_hz * fwhm_km_s / 10.0 / C_KM_S
+}
+
 /// Channel frequencies from `fmin_hz` to `fmax_hz` (inclusive, to rounding) in steps of
 /// `step_hz`.
 ///

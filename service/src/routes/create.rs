@@ -164,6 +164,9 @@ async fn build(state: &AppState, caller: &Caller, job_type: &str, id: &str, dir:
     let files = place_uploads(state, job_type, &mut form, &uploads, dir).await?;
     let job_kind = state.registry.get(job_type).ok_or_else(|| ApiError::NotFound(format!("no job type `{job_type}`")))?;
     let valid = job_kind.descriptor().validate(&RawInput { fields: form.fields, files })?;
+    // The job type's own check (file contents) before anything is stored.
+    let (kind, values, uploads) = (job_kind.clone(), valid.values.clone(), dir.uploads());
+    tokio::task::spawn_blocking(move || kind.check(&values, &uploads)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
     let spec = JobSpec { id: id.to_owned(), job_type: job_type.to_owned(), values: valid.values };
     let spec_json = serde_json::to_string_pretty(&spec).map_err(|e| ApiError::Internal(e.to_string()))?;
     let job = Job {

@@ -6,6 +6,7 @@
 mod serve;
 mod harness;
 mod execution;
+mod jobtypes;
 mod owners;
 mod python;
 mod resources;

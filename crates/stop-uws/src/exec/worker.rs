@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::params::JobDescriptor;
+use crate::params::{JobDescriptor, ParamError};
 use crate::protocol::ResultEntry;
 use crate::store::layout::{JobDir, JobSpec, WorkerStatus, check_name, write_atomic};
 
@@ -16,6 +16,17 @@ use crate::store::layout::{JobDir, JobSpec, WorkerStatus, check_name, write_atom
 pub trait JobType: Send + Sync {
     /// The parameter description; its `name` is the job list's path segment.
     fn descriptor(&self) -> &JobDescriptor;
+    /// Checks what the description cannot express (the content of uploaded files, say) when
+    /// the job is created, so that bad input is refused with a 400 naming the parameter instead
+    /// of failing later in the worker. `values` passed [`JobDescriptor::validate`]; `uploads`
+    /// is the directory of the job's uploaded files. Runs on the server: keep it quick.
+    ///
+    /// # Errors
+    /// A [`ParamError`] naming the offending parameter.
+    fn check(&self, values: &Map<String, Value>, uploads: &Path) -> Result<(), ParamError> {
+        let _ = (values, uploads);
+        Ok(())
+    }
     /// Runs the job inside the worker process, publishing results through `ctx`.
     ///
     /// # Errors
@@ -103,6 +114,12 @@ impl JobContext {
         &self.spec.id
     }
 
+    /// The directory of the job's uploaded files (each named by its parameter).
+    #[must_use]
+    pub fn upload_dir(&self) -> PathBuf {
+        self.dir.uploads()
+    }
+
     /// The path of the file uploaded for parameter `name`, if one was.
     #[must_use]
     pub fn upload(&self, name: &str) -> Option<PathBuf> {
@@ -124,6 +141,31 @@ impl JobContext {
         write_atomic(&self.dir.results().join(name), bytes)?;
         self.published.push(ResultEntry { name: name.to_owned(), size: bytes.len() as u64, mime_type: mime_type.to_owned() });
         Ok(())
+    }
+}
+
+impl JobContext {
+    /// Publishes the file at `src` (on the job directory's filesystem) as result `name` by
+    /// renaming it: for results too big to hold in memory. Readers never see it partial.
+    ///
+    /// # Errors
+    /// Unsafe name, duplicate name, or I/O failure.
+    pub fn publish_renamed(&mut self, name: &str, mime_type: &str, src: &Path) -> Result<(), JobFailure> {
+        check_name(name)?;
+        if self.published.iter().any(|r| r.name == name) {
+            return Err(JobFailure::new(format!("result `{name}` published twice")));
+        }
+        let size = std::fs::metadata(src)?.len();
+        std::fs::File::open(src)?.sync_all()?;
+        std::fs::rename(src, self.dir.results().join(name))?;
+        self.published.push(ResultEntry { name: name.to_owned(), size, mime_type: mime_type.to_owned() });
+        Ok(())
+    }
+
+    /// A scratch path in the job directory for a result being written (never listed).
+    #[must_use]
+    pub fn scratch_path(&self, name: &str) -> PathBuf {
+        self.dir.results().join(format!(".partial-{name}"))
     }
 }
 

@@ -109,6 +109,20 @@ pub enum Relation {
         /// Larger parameter.
         upper: String,
     },
+    /// When `param` is given, every one of `params` must be given too.
+    Requires {
+        /// The parameter that needs the others.
+        param: String,
+        /// What it needs.
+        params: Vec<String>,
+    },
+    /// When `param` is given, none of `params` may be given.
+    Excludes {
+        /// The parameter that excludes the others.
+        param: String,
+        /// What it excludes.
+        params: Vec<String>,
+    },
     /// The allowed values of `param` come from the content of `source` (for example the
     /// collision partners from the molecule file); checked by the job itself, shown by clients.
     ChoicesFrom {

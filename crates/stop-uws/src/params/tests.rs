@@ -100,6 +100,24 @@ fn upload_counts_for_exactly_one_of() {
 }
 
 #[test]
+fn requires_and_excludes_count_only_given_parameters() {
+    let mut d = descriptor();
+    d.relations.push(Relation::Requires { param: "lamda_file".into(), params: vec!["fmin_ghz".into()] });
+    d.relations.push(Relation::Excludes { param: "molecule".into(), params: vec!["fmax_ghz".into()] });
+    let mut upload = fields(&[("tkin_k", "10")]);
+    upload.files.push(("lamda_file".into(), "lamda_file".into()));
+    // fmin_ghz has a default, but a default is not "given".
+    let err = d.validate(&upload).unwrap_err();
+    assert_eq!((err.param(), err.to_string().contains("required with `lamda_file`")), ("fmin_ghz", true), "{err}");
+    upload.fields.push(("fmin_ghz".into(), "2".into()));
+    assert!(d.validate(&upload).is_ok());
+    // The default of fmax_ghz does not conflict with molecule; giving it does.
+    assert!(d.validate(&fields(&[("tkin_k", "10"), ("molecule", "co")])).is_ok());
+    let err = d.validate(&fields(&[("tkin_k", "10"), ("molecule", "co"), ("fmax_ghz", "20")])).unwrap_err();
+    assert_eq!((err.param(), err.to_string().contains("cannot be given with `molecule`")), ("fmax_ghz", true), "{err}");
+}
+
+#[test]
 fn descriptor_serialises_with_types_and_units() {
     let json = serde_json::to_value(descriptor()).unwrap();
     assert_eq!(json["parameters"][0]["type"], "float");

@@ -85,6 +85,14 @@ pub enum ParamError {
         /// What form it takes.
         expected: String,
     },
+    /// A value (typically an uploaded file's content) that the job type's own check refused.
+    #[error("parameter `{param}`: {message}")]
+    Invalid {
+        /// The parameter.
+        param: String,
+        /// What is wrong, quoting the file's own error.
+        message: String,
+    },
     /// A relation between parameters violated.
     #[error("parameter `{param}`: {message}")]
     Relation {
@@ -107,6 +115,7 @@ impl ParamError {
             | Self::OutOfRange { param, .. }
             | Self::ArrayLength { param, .. }
             | Self::WrongForm { param, .. }
+            | Self::Invalid { param, .. }
             | Self::Relation { param, .. } => param,
         }
     }
@@ -221,6 +230,7 @@ impl JobDescriptor {
             parameters.push(Parameter { name: spec.name.clone(), value: value_text(&value), upload: false });
             values.insert(spec.name.clone(), value);
         }
+        let given: Vec<String> = values.keys().cloned().collect();
         for spec in &self.parameters {
             if values.contains_key(&spec.name) {
                 continue;
@@ -232,19 +242,21 @@ impl JobDescriptor {
                 return Err(ParamError::Missing { param: spec.name.clone() });
             }
         }
-        self.check_relations(&values)?;
+        self.check_relations(&values, &given)?;
         // Form order, whatever the request order was.
         parameters.sort_by_key(|p| self.parameters.iter().position(|s| s.name == p.name));
         Ok(ValidatedInput { values, parameters })
     }
 
-    fn check_relations(&self, values: &Map<String, Value>) -> Result<(), ParamError> {
+    /// Checks the relations; `given` are the parameters the request gave (before defaults).
+    fn check_relations(&self, values: &Map<String, Value>, given: &[String]) -> Result<(), ParamError> {
+        let is_given = |name: &String| given.contains(name);
         for relation in &self.relations {
             match relation {
                 Relation::ExactlyOneOf { params } => {
-                    let given: Vec<&String> = params.iter().filter(|p| values.contains_key(*p)).collect();
-                    if given.len() != 1 {
-                        let param = given.get(1).copied().or(params.first()).cloned().unwrap_or_default();
+                    let present: Vec<&String> = params.iter().filter(|p| is_given(p)).collect();
+                    if present.len() != 1 {
+                        let param = present.get(1).copied().or(params.first()).cloned().unwrap_or_default();
                         return Err(ParamError::Relation { param, message: format!("give exactly one of {}", params.join(", ")) });
                     }
                 }
@@ -255,7 +267,17 @@ impl JobDescriptor {
                         return Err(ParamError::Relation { param: lower.clone(), message: format!("must be smaller than `{upper}` ({a} >= {b})") });
                     }
                 }
-                Relation::ChoicesFrom { .. } => {}
+                Relation::Requires { param, params } if is_given(param) => {
+                    if let Some(missing) = params.iter().find(|p| !is_given(p)) {
+                        return Err(ParamError::Relation { param: missing.clone(), message: format!("required with `{param}`") });
+                    }
+                }
+                Relation::Excludes { param, params } if is_given(param) => {
+                    if let Some(other) = params.iter().find(|p| is_given(p)) {
+                        return Err(ParamError::Relation { param: other.clone(), message: format!("cannot be given with `{param}`") });
+                    }
+                }
+                Relation::Requires { .. } | Relation::Excludes { .. } | Relation::ChoicesFrom { .. } => {}
             }
         }
         Ok(())

@@ -169,7 +169,7 @@ pub fn run(args: &LteArgs) -> anyhow::Result<()> {
         let step_hz = match (args.df_mhz, args.dv_kms, args.rest_ghz) {
             (Some(df_mhz), _, _) => df_mhz * 1e6,
             (None, Some(dv_kms), Some(rest_ghz)) => rest_ghz * 1e9 * dv_kms / stop_physics::constants::C_KM_S,
-            _ => default_step_hz(&model, fmin_hz),
+            _ => stop_lte::default_channel_hz(&model, fmin_hz),
         };
         let grid = stop_lte::frequency_grid(fmin_hz, fmax_hz, step_hz).context("building the frequency axis")?;
         let spectrum = stop_lte::synthesize(&model, &grid).context("synthesising the spectrum")?;
@@ -209,12 +209,6 @@ fn frequency_range_hz(args: &LteArgs) -> anyhow::Result<Option<(f64, f64)>> {
         (Some(lo), Some(hi)) => bail!("--fmin-ghz {lo} --fmax-ghz {hi}: need 0 <= fmin < fmax"),
         _ => bail!("give both --fmin-ghz and --fmax-ghz"),
     }
-}
-
-/// A tenth of the narrowest FWHM, in Hz at `fmin_hz`.
-fn default_step_hz(model: &LteModel, fmin_hz: f64) -> f64 {
-    let fwhm_km_s = model.components.iter().map(|c| c.fwhm_km_s).fold(f64::INFINITY, f64::min);
-    fmin_hz * fwhm_km_s / 10.0 / stop_physics::constants::C_KM_S
 }
 
 fn model_from_file(path: &Path) -> anyhow::Result<LteModel> {

@@ -1,157 +1,27 @@
-//! What `stop lte` prints and writes: the line table (text, TSV, JSON) and spectrum files
-//! (TSV, FITS 1-D image with spectral WCS, VOTable) through `stop-io`.
+//! What `stop lte` prints and writes: the line table on stdout and the spectrum file, both
+//! formatted by `stop_lte::output` (which the service's `lte` job uses too).
 
-use std::io::Write as _;
 use std::path::Path;
 
-use anyhow::{Context as _, bail};
-use stop_io::{Column, ImageMeta, Schema, SpectralAxis, TableFormat, Value};
+use anyhow::Context as _;
+use stop_lte::output::{SpectrumFormat, write_lines};
 use stop_lte::{LineRow, Spectrum};
 
 use super::LinesFormat;
 
-/// `x` with 4 significant digits (plain notation between 1e-3 and 1e5).
-fn sig4(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let magnitude = x.abs().log10().floor();
-    if (-3.0..5.0).contains(&magnitude) {
-        // magnitude in -3..5, so 3 − magnitude is in 0..=6
-        let decimals = (3.0 - magnitude) as usize;
-        format!("{x:.decimals$}")
-    } else {
-        format!("{x:.3e}")
-    }
-}
-
 /// Print the line table on stdout.
 pub fn print_lines(rows: &[LineRow], format: LinesFormat) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        LinesFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, rows)?;
-            writeln!(out)?;
-        }
-        LinesFormat::Tsv => {
-            writeln!(out, "freq_GHz\te_up_K\ttau0\ttpeak_K\tw_K_kms\tint_tau_kms\tn_up_cm2\ta_ul_s\tg_up\tcomponent\tspecies\tlabel")?;
-            for r in rows {
-                writeln!(
-                    out,
-                    "{:.7}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    r.freq_hz * 1e-9,
-                    sig4(r.eup_k),
-                    sig4(r.tau0),
-                    sig4(r.tpeak_k),
-                    sig4(r.w_k_km_s),
-                    sig4(r.integrated_tau_km_s),
-                    sig4(r.upper_column_cm2),
-                    sig4(r.a_ul_s),
-                    r.g_up,
-                    r.component,
-                    r.species,
-                    r.label.replace('\t', " ")
-                )?;
-            }
-        }
-        LinesFormat::Text => {
-            writeln!(out, "{:>4} {:<10} {:>14} {:>10} {:>11} {:>11} {:>10} {:>11}  label", "comp", "species", "freq [GHz]", "E_u [K]", "N_u [cm-2]", "tau0", "T_peak [K]", "W [K km/s]")?;
-            for r in rows {
-                writeln!(
-                    out,
-                    "{:>4} {:<10} {:>14.7} {:>10} {:>11} {:>11} {:>10} {:>11}  {}",
-                    r.component,
-                    r.species,
-                    r.freq_hz * 1e-9,
-                    sig4(r.eup_k),
-                    sig4(r.upper_column_cm2),
-                    sig4(r.tau0),
-                    sig4(r.tpeak_k),
-                    sig4(r.w_k_km_s),
-                    r.label
-                )?;
-            }
-        }
-    }
-    Ok(())
+    let format = match format {
+        LinesFormat::Text => stop_lte::output::LinesFormat::Text,
+        LinesFormat::Tsv => stop_lte::output::LinesFormat::Tsv,
+        LinesFormat::Json => stop_lte::output::LinesFormat::Json,
+    };
+    write_lines(&mut std::io::stdout().lock(), rows, format).context("writing the line table")
 }
 
 /// Write the spectrum; the format follows the extension.
 pub fn write_spectrum(path: &Path, spectrum: &Spectrum, rest_freq_hz: Option<f64>, eta_mb: Option<f64>) -> anyhow::Result<()> {
-    let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    match extension.as_str() {
-        "fits" | "fit" => write_fits(path, spectrum, rest_freq_hz),
-        "tsv" | "txt" => write_table(path, TableFormat::Tsv, spectrum, rest_freq_hz, eta_mb),
-        "vot" | "xml" | "votable" => write_table(path, TableFormat::VoTable, spectrum, rest_freq_hz, eta_mb),
-        _ => bail!("unknown spectrum format `{extension}` (use .tsv, .fits or .vot)"),
-    }
-}
-
-/// A 1-D FITS image: `FREQ` axis in Hz, or `VRAD` in m/s with `RESTFRQ` when a rest
-/// frequency is given; `BUNIT = 'K'` (T_mb).
-fn write_fits(path: &Path, spectrum: &Spectrum, rest_freq_hz: Option<f64>) -> anyhow::Result<()> {
-    let axis = match rest_freq_hz {
-        Some(rest) => SpectralAxis::Velocity {
-            velocity_km_s: spectrum.freq_hz.iter().map(|f| stop_physics::units::freq_to_radio_velocity_km_s(*f, rest)).collect(),
-            rest_freq_hz: Some(rest),
-        },
-        None => SpectralAxis::Frequency { freq_hz: spectrum.freq_hz.clone() },
-    };
-    let io_spectrum = stop_io::Spectrum { axis, values: spectrum.tmb_k.clone(), value_name: "Tmb".into(), value_unit: "K".into() };
-    let base = ImageMeta { specsys: Some("LSRK".into()), history: vec!["STOP LTE model (stop lte)".into()], ..ImageMeta::default() };
-    stop_io::write_spectrum_fits_image(path, &io_spectrum, &base).context("FITS spectrum")
-}
-
-/// Columns freq_hz, [velocity_km_s], tmb_k, [ta_star_k], tau, [flux_jy].
-fn write_table(path: &Path, format: TableFormat, spectrum: &Spectrum, rest_freq_hz: Option<f64>, eta_mb: Option<f64>) -> anyhow::Result<()> {
-    let mut columns = vec![Column::f64("freq_hz").unit("Hz").ucd("em.freq")];
-    if rest_freq_hz.is_some() {
-        columns.push(Column::f64("velocity_km_s").unit("km/s").ucd("spect.dopplerVeloc.radio"));
-    }
-    columns.push(Column::f64("tmb_k").unit("K").ucd("phot.antennaTemp"));
-    if eta_mb.is_some() {
-        columns.push(Column::f64("ta_star_k").unit("K").ucd("phot.antennaTemp"));
-    }
-    columns.push(Column::f64("tau").ucd("phys.absorption.opticalDepth"));
-    if spectrum.flux_jy.is_some() {
-        columns.push(Column::f64("flux_jy").unit("Jy").ucd("phot.flux.density"));
-    }
-    let mut schema = Schema::new(columns)?.with_table_name("lte_spectrum")?;
-    if let Some(rest) = rest_freq_hz {
-        schema = schema.with_param("rest_freq_hz", Value::F64(rest), Some("Hz"))?;
-    }
-    let ta_star_k = eta_mb.map(|eta| spectrum.ta_star_k(|_| eta));
-    let mut writer = stop_io::create_table_writer(path, format, &schema)?;
-    for (i_chan, &freq_hz) in spectrum.freq_hz.iter().enumerate() {
-        let mut row = vec![Value::F64(freq_hz)];
-        if let Some(rest) = rest_freq_hz {
-            row.push(Value::F64(stop_physics::units::freq_to_radio_velocity_km_s(freq_hz, rest)));
-        }
-        row.push(Value::F64(spectrum.tmb_k[i_chan]));
-        if let Some(ta) = &ta_star_k {
-            row.push(Value::F64(ta[i_chan]));
-        }
-        row.push(Value::F64(spectrum.tau[i_chan]));
-        if let Some(flux) = &spectrum.flux_jy {
-            row.push(Value::F64(flux[i_chan]));
-        }
-        writer.write_row(&row)?;
-    }
-    writer.finish()?;
+    let format = SpectrumFormat::from_path(path).with_context(|| format!("unknown spectrum format of `{}` (use .tsv, .fits or .vot)", path.display()))?;
+    stop_lte::output::write_spectrum(path, format, spectrum, rest_freq_hz, eta_mb)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sig4;
-
-    #[test]
-    fn four_significant_digits() {
-        assert_eq!(sig4(0.453_37), "0.4534");
-        assert_eq!(sig4(6.023_77), "6.024");
-        assert_eq!(sig4(17.361), "17.36");
-        assert_eq!(sig4(3.004e15), "3.004e15");
-        assert_eq!(sig4(4.5e-5), "4.500e-5");
-        assert_eq!(sig4(0.0), "0");
-    }
 }
