@@ -77,6 +77,21 @@ export function gridAxes(table) {
   return outputs.length ? { axes, fixed, outputs } : null;
 }
 
+/**
+ * Ticks of the colour bar over [lo, hi] (log10 of the values when `log`): whole decades when
+ * the scale spans two or more, else round values placed at their logarithm.
+ */
+function barTicks(lo, hi, log) {
+  if (!log) return niceTicks(lo, hi, 5);
+  if (hi - lo >= 2) {
+    const step = Math.ceil((Math.floor(hi) - Math.ceil(lo) + 1) / 6);
+    const out = [];
+    for (let d = Math.ceil(lo); d <= hi; d += step) out.push(d);
+    return out;
+  }
+  return niceTicks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0).map(Math.log10);
+}
+
 /** Which output to map first: a radiation temperature, an excitation temperature, then any. */
 const OUTPUT_PREFERENCE = [/^t_?r_/i, /^tex/i, /^tau/i, /flux/i];
 
@@ -135,13 +150,14 @@ export function gridMapView(name, table, grid) {
     if (hi === lo) { lo -= 0.5; hi += 0.5; }
     const nx = m.xAxis.values.length;
     const ny = m.yAxis.values.length;
-    const width = Math.max(320, Math.round((figure.clientWidth || 824) - 24));
-    const M = { l: 84, r: 96, t: 12, b: 48 };
-    const side = Math.min(width - M.l - M.r, 440);
+    const avail = Math.max(320, Math.round((figure.clientWidth || 824) - 24));
+    const M = { l: 84, r: 84, t: 12, b: 48 };
+    const side = Math.min(avail - M.l - M.r, 440);
+    const width = M.l + side + M.r;
     const height = M.t + side + M.b;
     const cw = side / nx;
     const ch = side / ny;
-    const svg = s('svg', { class: 'plot-svg map-svg', viewBox: `0 0 ${width} ${height}`, height, role: 'img', tabindex: '0',
+    const svg = s('svg', { class: 'plot-svg map-svg', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', tabindex: '0',
       'aria-label': `${table.columns[m.out]} over ${table.columns[m.xAxis.col]} and ${table.columns[m.yAxis.col]}` });
     const g = s('g');
     svg.append(g);
@@ -175,12 +191,13 @@ export function gridMapView(name, table, grid) {
       g.append(s('rect', { x: bx, y: (M.t + side - (k + 1) * side / 64).toFixed(2), width: 14, height: (side / 64 + 0.4).toFixed(2), fill: colour((k + 0.5) / 64), class: 'map-bar' }));
     }
     g.append(s('rect', { x: bx, y: M.t, width: 14, height: side, class: 'map-frame' }));
-    for (const t of niceTicks(lo, hi, 5)) {
+    for (const t of barTicks(lo, hi, log)) {
       const y = M.t + side - (t - lo) / (hi - lo) * side;
       const label = s('text', { x: bx + 18, y: y + 4, class: 'tick' });
       label.textContent = fmt(log ? 10 ** t : t);
       g.append(s('line', { x1: bx + 14, x2: bx + 17, y1: y, y2: y, class: 'axis' }), label);
     }
+    readout.textContent = 'Move the pointer over the map to read values.';
     const title = `${name}: ${table.columns[m.out]} over ${table.columns[m.xAxis.col]} × ${table.columns[m.yAxis.col]}`;
     svg.addEventListener('pointermove', (ev) => {
       const r = svg.getBoundingClientRect();
@@ -189,7 +206,7 @@ export function gridMapView(name, table, grid) {
       const ix = Math.floor((px - M.l) / cw);
       const iy = ny - 1 - Math.floor((py - M.t) / ch);
       if (ix < 0 || ix >= nx || iy < 0 || iy >= ny) return;
-      readout.textContent = `${table.columns[m.xAxis.col]} = ${m.xAxis.values[ix]} · ${table.columns[m.yAxis.col]} = ${m.yAxis.values[iy]} · ${table.columns[m.out]} = ${fmt(m.cells[iy][ix])}`;
+      readout.textContent = `${table.columns[m.xAxis.col]} = ${short(m.xAxis.values[ix])} · ${table.columns[m.yAxis.col]} = ${short(m.yAxis.values[iy])} · ${table.columns[m.out]} = ${fmt(m.cells[iy][ix])}`;
     });
     figure.replaceChildren(h('figcaption', {}, title),
       h('div', { class: 'plot-tools' }, ...exportButtons(svg, title, (e) => { readout.textContent = e.message; })), svg, readout);
