@@ -17,6 +17,7 @@ use crate::state::AppState;
 const ASSETS: &[(&str, &str, &str)] = &[
     ("style.css", "text/css; charset=utf-8", include_str!("../../web/style.css")),
     ("js/app.js", "text/javascript; charset=utf-8", include_str!("../../web/js/app.js")),
+    ("js/cube.js", "text/javascript; charset=utf-8", include_str!("../../web/js/cube.js")),
     ("js/dom.js", "text/javascript; charset=utf-8", include_str!("../../web/js/dom.js")),
     ("js/fits.js", "text/javascript; charset=utf-8", include_str!("../../web/js/fits.js")),
     ("js/form.js", "text/javascript; charset=utf-8", include_str!("../../web/js/form.js")),

@@ -9,6 +9,11 @@ DONE when the files exist.
 - observed_co_velocity.fits: an empty primary HDU and a BINTABLE `SPECTRUM` with columns
   `velocity` (float64, km/s, -300 to 300 by 0.5) and `tmb` (float32, K), RESTFRQ the CO 2-1
   frequency: one Gaussian line of 4 K at 0 km/s (sigma 2 km/s).
+- cube.fits: a 24 x 20 x 32 cube (RA---SIN, DEC--SIN at 1 arcsec, VRAD from -8 km/s by
+  0.5 km/s, BUNIT K, float32): a Gaussian source (sigma 3 pixels, 5 K) centred on pixel
+  (12, 9) (0-based x, y) whose line (sigma 1.5 km/s) moves by 0.25 km/s per pixel in x. Prints
+  `MOM0 x y value` (sum of I dv, K km/s) at pixels (12, 9) and (3, 15), and the brightest channel
+  of the summed spectrum (`PEAK_CHANNEL k`, 1-based).
 """
 import sys
 from pathlib import Path
@@ -35,6 +40,24 @@ table = fits.BinTableHDU.from_columns(
     name="SPECTRUM")
 table.header["RESTFRQ"] = 230.538e9
 fits.HDUList([fits.PrimaryHDU(), table]).writeto(out / "observed_co_velocity.fits", overwrite=True)
+nx, ny, nz = 24, 20, 32
+vel = -8.0 + 0.5 * np.arange(nz)
+y, x = np.mgrid[0:ny, 0:nx]
+amp = 5.0 * np.exp(-0.5 * ((x - 12) ** 2 + (y - 9) ** 2) / 3.0 ** 2)
+v0 = 0.25 * (x - 12)
+cube = (amp[None, :, :] * np.exp(-0.5 * ((vel[:, None, None] - v0[None, :, :]) / 1.5) ** 2)).astype(np.float32)
+hdu = fits.PrimaryHDU(cube)
+for key, value in [("CTYPE1", "RA---SIN"), ("CUNIT1", "deg"), ("CRVAL1", 83.8), ("CDELT1", -1 / 3600), ("CRPIX1", 13.0),
+                   ("CTYPE2", "DEC--SIN"), ("CUNIT2", "deg"), ("CRVAL2", -5.4), ("CDELT2", 1 / 3600), ("CRPIX2", 10.0),
+                   ("CTYPE3", "VRAD"), ("CUNIT3", "m/s"), ("CRVAL3", -8000.0), ("CDELT3", 500.0), ("CRPIX3", 1.0),
+                   ("BUNIT", "K"), ("RESTFRQ", 230.538e9)]:
+    hdu.header[key] = value
+hdu.writeto(out / "cube.fits", overwrite=True)
+mom0 = cube.astype(np.float64).sum(axis=0) * 0.5
+for px, py in [(12, 9), (3, 15)]:
+    print(f"MOM0 {px} {py} {mom0[py, px]:.12g}")
+print(f"PEAK_CHANNEL {int(np.argmax(cube.astype(np.float64).sum(axis=(1, 2)))) + 1}")
+
 f = (v * u.km / u.s).to(u.GHz, equivalencies=u.doppler_radio(230.538 * u.GHz)).value
 print(f"VELOCITY_GHZ {f.min():.12g} {f.max():.12g}")
 print("DONE")

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
+mod fits_results;
 mod server;
 mod webdriver;
 
@@ -52,15 +53,32 @@ fn observed_csv(dir: &Path) -> PathBuf {
     path
 }
 
-/// Observed spectra as FITS files written by astropy (`fits_fixtures.py`): the files, and the
-/// frequency range (GHz) astropy gives the velocity table by the radio convention.
-fn fits_fixtures(dir: &Path) -> ((f64, f64), [PathBuf; 2]) {
+/// FITS files written by astropy (`fits_fixtures.py`), with the numbers astropy/numpy give.
+struct FitsFixtures {
+    /// The 1-D array on a frequency axis, and the BINTABLE on a velocity axis.
+    spectra: [PathBuf; 2],
+    /// Frequency range (GHz) of the velocity table by astropy's radio convention.
+    velocity_range_ghz: (f64, f64),
+    /// The cube, its moment 0 (K km/s) at two pixels `(x, y, value)` (0-based), and its brightest channel (1-based).
+    cube: PathBuf,
+    mom0: Vec<(u64, u64, f64)>,
+    peak_channel: u64,
+}
+
+fn fits_fixtures(dir: &Path) -> FitsFixtures {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/web/fits_fixtures.py");
     let out = std::process::Command::new("python3").arg(&script).arg(dir).output().expect("python3 with astropy is needed: run `.ci/setup`");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && stdout.contains("DONE"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    let range: Vec<f64> = stdout.lines().find_map(|l| l.strip_prefix("VELOCITY_GHZ ")).unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
-    ((range[0], range[1]), [dir.join("observed_co.fits"), dir.join("observed_co_velocity.fits")])
+    let fields = |prefix: &str| stdout.lines().filter_map(|l| l.strip_prefix(prefix)).map(|l| l.split(' ').map(str::to_owned).collect::<Vec<_>>()).collect::<Vec<_>>();
+    let range = &fields("VELOCITY_GHZ ")[0];
+    FitsFixtures {
+        spectra: [dir.join("observed_co.fits"), dir.join("observed_co_velocity.fits")],
+        velocity_range_ghz: (range[0].parse().unwrap(), range[1].parse().unwrap()),
+        cube: dir.join("cube.fits"),
+        mom0: fields("MOM0 ").iter().map(|f| (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().unwrap())).collect(),
+        peak_channel: fields("PEAK_CHANNEL ")[0][0].parse().unwrap(),
+    }
 }
 
 /// Uploads `file` as the observed spectrum, waits for its overlay with `n` residuals, and
@@ -251,7 +269,8 @@ fn lvg_job_from_the_form_with_an_uploaded_molecule_file() {
     // The same observation as FITS (written by astropy): a 1-D array on a frequency axis in Hz,
     // and a BINTABLE on a velocity axis in km/s with its rest frequency; both read in the
     // browser and put on the model's GHz axis.
-    let (velocity_range_ghz, fits_files) = fits_fixtures(tmp.path());
+    let fixtures = fits_fixtures(tmp.path());
+    let (velocity_range_ghz, fits_files) = (fixtures.velocity_range_ghz, &fixtures.spectra);
     let note = load_observed(&browser, &fits_files[0], 2800);
     assert!(note.contains("from HDU 0, 2800 array") && note.contains("FREQ (Hz) → GHz, 100 … 379.9 GHz"), "{note}");
     // The brightest sample of the 4 K CO 2-1 line (σ 0.085 GHz) is the channel at 230.5 GHz.

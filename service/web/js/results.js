@@ -3,12 +3,16 @@
 // browser) overlaid and the residuals.
 
 import { h } from './dom.js';
-import { fetchText } from './uws.js';
+import { fetchText, fetchBytes } from './uws.js';
 import { parseDelimited, numericColumns, tableView } from './table.js';
 import { spectrumPlot, interpolate, fmt } from './plot.js';
 import { toVotable, unitOf } from './votable.js';
 import { readObserved } from './observed.js';
 import { gridAxes, gridMapView } from './gridmap.js';
+import { fitsView } from './cube.js';
+
+/** Largest FITS result opened in the page (a cube is read whole into memory). */
+const MAX_FITS_BYTES = 64 * 1024 * 1024;
 import { sendVotable } from './samp.js';
 
 /** Speed of light, km/s (exact, SI definition). */
@@ -59,7 +63,11 @@ function sampButton(result) {
 
 /** The view of one TSV result: a map for a model grid, else the table + plot + overlay. */
 export function tableResult(result, text) {
-  const table = parseDelimited(text);
+  return tableResultOf(result, parseDelimited(text));
+}
+
+/** The same view of a table already parsed ({columns, rows} of strings). */
+function tableResultOf(result, table) {
   const grid = gridAxes(table);
   if (grid) return gridMapView(result.name, table, grid);
   const numeric = numericColumns(table).filter((i) => !/^(index|i|n|model|status|iup|ilow|up|lo)$/i.test(table.columns[i]));
@@ -155,6 +163,13 @@ export function tableResult(result, text) {
 /** Renders the view of `result` into a new element (fetching its content). */
 export async function resultView(result) {
   const mime = result.mime.toLowerCase();
+  if (mime.includes('fits') || /\.(fits?|fts)$/i.test(result.name)) {
+    if (result.size > MAX_FITS_BYTES) return h('p', { class: 'muted' }, `${result.name} is too large to show here; download it.`);
+    return fitsView(result.name, await fetchBytes(result.href), (table) => tableResultOf(result, table));
+  }
+  if (mime.startsWith('image/png') || mime.startsWith('image/svg')) {
+    return h('section', { class: 'result-view' }, h('img', { class: 'result-image', src: result.href, alt: result.name }));
+  }
   const isTable = mime.includes('tab-separated') || mime.includes('csv') || /\.(tsv|csv)$/i.test(result.name);
   const isJson = mime.includes('json');
   const isText = mime.startsWith('text/');

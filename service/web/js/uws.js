@@ -129,3 +129,8 @@ export async function deleteJob(type, id) {
 export async function fetchText(url) {
   return (await request(url)).text();
 }
+
+/** The bytes of a result (FITS files). */
+export async function fetchBytes(url) {
+  return (await request(url)).arrayBuffer();
+}
