@@ -43,7 +43,7 @@ const distinct = (rows, i) => {
 
 /**
  * The grid structure of a table, or null: its axes are the leading columns (after a model
- * number) that together tell every row apart; axes with one value (and columns of one value
+ * number) that together tell every row apart, each combination of their values once; axes with one value (and columns of one value
  * right after the axes) are fixed, the numeric columns after them are outputs. Returns {axes: [{col, values}], fixed: [{col, value}],
  * outputs: [col]} with at least two axes of several values.
  */
@@ -56,7 +56,7 @@ export function gridAxes(table) {
   let last = -1;
   for (let i = 0; i < columns.length && !complete; i += 1) {
     const values = distinct(rows, i);
-    if (values.length === rows.length && (INDEX_NAME.test(columns[i]) || run.length === 0)) continue;
+    if (values.length === rows.length && (INDEX_NAME.test(columns[i]) || i === 0)) continue;
     run.push({ col: i, values });
     keys.clear();
     for (const r of rows) keys.add(run.map((a) => r[a.col]).join('\t'));
@@ -71,7 +71,8 @@ export function gridAxes(table) {
     last = i;
   }
   const axes = run.filter((a) => a.values.length > 1);
-  if (!complete || axes.length < 2) return null;
+  // Every combination of the axis values once: a grid, not a list of points.
+  if (!complete || axes.length < 2 || axes.reduce((n, a) => n * a.values.length, 1) !== rows.length) return null;
   const fixed = run.filter((a) => a.values.length === 1).map((a) => ({ col: a.col, value: a.values[0] }));
   const outputs = columns.map((_, i) => i).filter((i) => i > last && rows.some((r) => isNumber(r[i])) && rows.every((r) => r[i] === '' || isNumber(r[i]) || /^(nan|inf|-inf)$/i.test(r[i])));
   return outputs.length ? { axes, fixed, outputs } : null;

@@ -48,7 +48,7 @@ function nearest(points, x) {
 const EXPORT_STYLE = `.frame{fill:#fbfcfd;stroke:#9aa4b1}.grid{stroke:#e6e9ee}.zero{stroke:#9aa4b1;stroke-dasharray:3 3}
 .axis{stroke:#6b7480}.tick{font:11px sans-serif;fill:#444c56}.axis-label{font:12px sans-serif;fill:#1b1f24}
 .series{fill:none;stroke-width:1.5}.series.model{stroke:#1f5fae;stroke-width:2.5}.series.observed{stroke:#c2410c}
-.series-dot.residual{fill:#6d28d9}.cursor{display:none}.map-frame{fill:none;stroke:#6b7480}
+.series-dot.residual{fill:#6d28d9}.series-dot.model{fill:#1f5fae}.cursor{display:none}.map-frame{fill:none;stroke:#6b7480}
 .export-title{font:600 14px sans-serif;fill:#1b1f24}.legend-text{font:12px sans-serif;fill:#1b1f24}`;
 
 /**
@@ -197,7 +197,7 @@ export function spectrumPlot(opts) {
     for (const t of niceTicks(ya, yb, Math.max(4, Math.round(height / 50)))) {
       g.append(s('line', { x1: M.l, x2: width - M.r, y1: Y(t), y2: Y(t), class: 'grid' }));
       const label = s('text', { x: M.l - 6, y: Y(t) + 4, class: 'tick', 'text-anchor': 'end' });
-      label.textContent = allowLog && logY ? `1e${fmt(t)}` : fmt(t);
+      label.textContent = allowLog && logY ? fmt(10 ** t) : fmt(t);
       g.append(label);
     }
     const yl = s('text', { x: 14, y: top + height / 2, class: 'axis-label', 'text-anchor': 'middle', transform: `rotate(-90 14 ${top + height / 2})` });
@@ -217,7 +217,7 @@ export function spectrumPlot(opts) {
         const d = vis.map((p) => (Number.isFinite(tyS(p[1])) ? `M${X(p[0]).toFixed(1)},${Y(base).toFixed(1)}V${Y(tyS(p[1])).toFixed(1)}` : '')).join('');
         body.append(s('path', { d, class: `series ${ser.cls || ''}` }));
       } else if (ser.style === 'points') {
-        for (const p of vis) body.append(s('circle', { cx: X(p[0]), cy: Y(tyS(p[1])), r: 2, class: `series-dot ${ser.cls || ''}` }));
+        for (const p of vis.filter((q) => Number.isFinite(tyS(q[1])))) body.append(s('circle', { cx: X(p[0]), cy: Y(tyS(p[1])), r: 2, class: `series-dot ${ser.cls || ''}` }));
       } else {
         const d = vis.filter((p) => Number.isFinite(tyS(p[1]))).map((p, i) => `${i ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(tyS(p[1])).toFixed(1)}`).join('');
         body.append(s('path', { d, class: `series ${ser.cls || ''}` }));

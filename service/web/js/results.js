@@ -20,7 +20,7 @@ const C_KM_S = 299792.458;
 
 const X_HINT = /freq|velo|^v_|wave|lambda|channel/i;
 /** Which column to plot first: antenna/brightness temperature, flux, intensity, A coefficient, tau. */
-const Y_PREFERENCE = [/^t_?(r|a|mb|b)_|^t_?(r|a|mb|b)$/i, /intens|^i_|jy/i, /flux/i, /a_ul/i, /tau/i];
+const Y_PREFERENCE = [/^t_?(r|a|mb|b)_|^t_?(r|a|mb|b)$/i, /intens|^i_|jy/i, /flux/i, /a_ul/i, /tau/i, /^pop_/i];
 
 function chooser(label, columns, indices, selected) {
   const id = `sel-${label.replace(/\W/g, '')}-${Math.random().toString(36).slice(2)}`;
@@ -39,6 +39,22 @@ function stickModel(lines, obs) {
   }
   const index = new Map(obs.map((p, i) => [p[0], i]));
   return (x) => at.get(index.get(x)) || 0;
+}
+
+/**
+ * A table of points in space (columns x_m, y_m, z_m, as the populations of a 3-D model) with
+ * the distance from the centre added, r = √(x² + y² + z²), as `r_m` and `log10_r_m`; boundary
+ * points (`sink` = 1, populations zero by definition) are left out. Other tables as they are.
+ */
+function withRadius(table) {
+  const [ix, iy, iz] = ['x_m', 'y_m', 'z_m'].map((c) => table.columns.indexOf(c));
+  if (ix < 0 || iy < 0 || iz < 0) return table;
+  const sink = table.columns.indexOf('sink');
+  return { ...table, columns: [...table.columns, 'r_m', 'log10_r_m'],
+    rows: table.rows.filter((r) => sink < 0 || r[sink] !== '1').map((r) => {
+      const radius = Math.hypot(Number(r[ix]), Number(r[iy]), Number(r[iz]));
+      return [...r, String(radius), String(Math.log10(radius))];
+    }) };
 }
 
 /** "Send to SAMP": the server's VOTable of this result, by URL, to every SAMP client. */
@@ -67,16 +83,18 @@ export function tableResult(result, text) {
 }
 
 /** The same view of a table already parsed ({columns, rows} of strings). */
-function tableResultOf(result, table) {
-  const grid = gridAxes(table);
-  if (grid) return gridMapView(result.name, table, grid);
-  const numeric = numericColumns(table).filter((i) => !/^(index|i|n|model|status|iup|ilow|up|lo)$/i.test(table.columns[i]));
+function tableResultOf(result, input) {
+  const grid = gridAxes(input);
+  if (grid) return gridMapView(result.name, input, grid);
+  const table = withRadius(input);
+  const points = table !== input;
+  const numeric = numericColumns(table).filter((i) => !/^(index|i|n|model|status|iup|ilow|up|lo|sink)$/i.test(table.columns[i]));
   const wrap = h('section', { class: 'result-view', 'aria-label': `${result.name} view` });
   if (numeric.length < 2) {
     wrap.append(tableView(table, result.name));
     return wrap;
   }
-  const xDefault = numeric.find((i) => X_HINT.test(table.columns[i])) ?? numeric[0];
+  const xDefault = points ? table.columns.length - 1 : numeric.find((i) => X_HINT.test(table.columns[i])) ?? numeric[0];
   const yDefault = Y_PREFERENCE.map((re) => numeric.find((i) => i !== xDefault && re.test(table.columns[i]))).find((i) => i !== undefined)
     ?? numeric.find((i) => i !== xDefault);
   const xs = chooser('x', table.columns, numeric, xDefault);
@@ -104,7 +122,7 @@ function tableResultOf(result, table) {
 
   const model = () => table.rows.map((r) => [toX(Number(r[xs.select.value])), Number(r[ys.select.value])]);
   const build = () => {
-    const series = [{ name: `model ${table.columns[ys.select.value]}`, points: model(), style: sticks ? 'sticks' : 'line', cls: 'model' }];
+    const series = [{ name: `model ${table.columns[ys.select.value]}`, points: model(), style: sticks ? 'sticks' : points ? 'points' : 'line', cls: 'model' }];
     let residuals = null;
     if (observed) {
       series.unshift({ name: `observed (${observed.name})`, points: observed.points.map(([x, y]) => [toX(x), y]), style: 'line', cls: 'observed' });
@@ -120,13 +138,13 @@ function tableResultOf(result, table) {
   const first = build();
   const plot = spectrumPlot({ title: `${result.name}: ${table.columns[ys.select.value]} against ${xLabel()}`,
     xLabel: xLabel(), yLabel: table.columns[ys.select.value], series: first.series, residuals: first.residuals,
-    logY: /a_ul/i.test(table.columns[ys.select.value]) });
+    logY: /a_ul|^pop_/i.test(table.columns[ys.select.value]) });
   let current = plot;
   const redraw = () => {
     const b = build();
     const next = spectrumPlot({ title: `${result.name}: ${table.columns[ys.select.value]} against ${xLabel()}`,
       xLabel: xLabel(), yLabel: table.columns[ys.select.value], series: b.series, residuals: b.residuals, xRange: xRange(),
-      logY: /a_ul/i.test(table.columns[ys.select.value]) });
+      logY: /a_ul|^pop_/i.test(table.columns[ys.select.value]) });
     current.replaceWith(next);
     current = next;
   };
