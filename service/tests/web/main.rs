@@ -286,6 +286,14 @@ fn lvg_job_from_the_form_with_an_uploaded_molecule_file() {
     assert!((lo / velocity_range_ghz.0 - 1.0).abs() < 1e-6 && (hi / velocity_range_ghz.1 - 1.0).abs() < 1e-6, "{note} vs astropy {velocity_range_ghz:?}");
     assert!((number_after(&note, "peak ") - 4.0).abs() < 1e-6 && (number_after(&note, " at ") - 230.538).abs() < 1e-9, "{note}");
 
+    // A FITS file cut short is refused with a message naming the HDU; the overlay stays.
+    let cut = tmp.path().join("observed_cut.fits");
+    std::fs::write(&cut, &std::fs::read(&fits_files[0]).unwrap()[..2880 + 1000]).unwrap();
+    browser.type_text(&browser.find(".plot-controls input[type=file]", DEADLINE), &cut.to_string_lossy());
+    let note = browser.wait_for("the refusal", "return document.querySelector('.obs-status').textContent.startsWith('observed_cut.fits') && document.querySelector('.obs-status').textContent", DEADLINE);
+    assert_eq!(note, json!("observed_cut.fits: HDU 0: 11200 data bytes announced, 1000 present (file cut short?)"));
+    assert!(browser.js("return document.querySelector('.plot .legend').textContent", &[]).as_str().unwrap().contains("(observed_co_velocity.fits)"));
+
     // The plot as a standalone SVG file (what the SVG button downloads).
     let svg = browser.js_async("import('/web/js/plot.js').then(m => done(m.svgText(document.querySelector('.plot-svg'))), e => done(String(e)))");
     let svg = svg.as_str().unwrap();
