@@ -2,6 +2,7 @@
 //! `../shared/reference` (one module per legacy code). The `stop-validate` binary prints the
 //! reports; the tests in `tests/` enforce them.
 
+pub mod images;
 pub mod radex;
 pub mod stats;
 pub mod vz2002;

@@ -30,6 +30,9 @@ enum Suite {
         #[arg(long)]
         lamda: Option<PathBuf>,
     },
+    /// LIME model A image cubes (`../shared/reference/lime/modelA`): STOP's ray tracer on
+    /// LIME's grid and populations, then on STOP's own populations. Run in release mode.
+    LimeImages(stop_validation::images::cli::LimeImagesArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,7 +48,10 @@ enum Mode {
 
 #[allow(clippy::print_stdout)]
 fn main() -> anyhow::Result<ExitCode> {
-    let Suite::Radex { mode, reference, lamda } = Cli::parse().suite;
+    let (mode, reference, lamda) = match Cli::parse().suite {
+        Suite::Radex { mode, reference, lamda } => (mode, reference, lamda),
+        Suite::LimeImages(args) => return stop_validation::images::cli::run(&args),
+    };
     let reference_dir = reference.unwrap_or_else(stop_validation::default_reference_dir).join("radex");
     let lamda_dir = lamda.unwrap_or_else(stop_validation::default_lamda_dir);
     let reference = radex::reference::load(&reference_dir, &lamda_dir)?;

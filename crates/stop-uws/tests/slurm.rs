@@ -121,7 +121,7 @@ async fn a_recorded_id_now_used_by_a_foreign_job_is_lost_and_the_foreign_job_unt
     // As after a controller crash: our record names an id SLURM gave to somebody else.
     let id = unique("reused");
     let sub = job(tmp.path(), &id, 0);
-    let record = SlurmRecord { slurm_job_id: foreign, job_name: format!("stop-{id}") };
+    let record = SlurmRecord { slurm_job_id: foreign, job_name: format!("stop-{id}"), arrays: Vec::new() };
     std::fs::write(sub.dir.join("slurm.json"), serde_json::to_vec(&record).unwrap()).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let ex = SlurmExecutor::connect(params(tmp.path()), tx).await.unwrap();

@@ -2,6 +2,7 @@
 //! in the CLI's input) and its `run`, which executes inside `stop worker`.
 
 mod diagnostic;
+mod grid;
 mod lime;
 mod lte;
 mod lvg;
@@ -11,6 +12,7 @@ use stop_uws::exec::worker::Registry;
 use stop_uws::params::{ParamKind, ParamSpec};
 
 pub use diagnostic::Diagnostic;
+pub use grid::GridJob;
 pub use lime::LimeModel;
 pub use lte::LteSpectrum;
 pub use lvg::LvgModel;
@@ -19,7 +21,7 @@ pub use molecule::MoleculeSummary;
 /// Every job type of this build.
 #[must_use]
 pub fn registry() -> Registry {
-    Registry::default().with(MoleculeSummary::new()).with(LvgModel::new()).with(Diagnostic::new()).with(LteSpectrum::new()).with(LimeModel::new())
+    Registry::default().with(MoleculeSummary::new()).with(LvgModel::new()).with(Diagnostic::new()).with(GridJob::new()).with(LteSpectrum::new()).with(LimeModel::new())
 }
 
 /// A float parameter with a unit, a lower bound (exclusive when `positive`) and a default.

@@ -1,6 +1,8 @@
 //! `stop lime MODEL.toml`: build the grid of a model file, solve the non-LTE level
 //! populations with a progress bar and one convergence line per iteration, write the
-//! populations (format: `stop_lime::pops`) and report the peak memory.
+//! populations (format: `stop_lime::pops`), ray-trace the model's `[[image]]` cubes
+//! ([`super::lime_images`]) and report the peak memory. `--images-only --populations FILE`
+//! only ray-traces, from saved populations.
 
 use anyhow::{Context as _, bail};
 use std::path::PathBuf;
@@ -45,6 +47,9 @@ pub struct LimeArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Image options.
+    #[command(flatten)]
+    pub images: super::lime_images::ImageArgs,
 }
 
 /// Peak resident memory of this process, kB (`VmHWM` in `/proc/self/status`), if available.
@@ -52,6 +57,22 @@ fn peak_rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `--images-only`: the grid of the population file (re-triangulated), the model's fields
+/// at its points, the cubes.
+fn images_only(args: &LimeArgs, file: &ModelFile, molecule: &stop_molecule::Molecule) -> anyhow::Result<()> {
+    let Some(path) = &args.images.populations else { bail!("--images-only needs --populations FILE") };
+    let pops = PopulationFile::read(path).with_context(|| format!("reading {}", path.display()))?;
+    super::lime_images::check_levels(path, pops.n_levels, molecule.n_levels())?;
+    let grid = stop_lime::grid::build::Grid::from_points(pops.positions_m.clone(), pops.is_sink.clone())?;
+    let dust = read_dust(file)?;
+    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
+    let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
+    let setup = SolverSetup::new(mesh, &file.model, molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
+    pool.install(|| super::lime_images::write_images(file, &setup, molecule, &pops.pops, &args.images))?;
+    Ok(())
 }
 
 /// Runs `stop lime`.
@@ -67,6 +88,9 @@ pub fn run(args: &LimeArgs) -> anyhow::Result<()> {
         file.grid.n_points = n;
     }
     let molecule = file.molecule.read().context("reading the molecular data")?;
+    if args.images.images_only {
+        return images_only(args, &file, &molecule);
+    }
     let grid = build_grid(&file)?;
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
     eprintln!(
@@ -141,6 +165,7 @@ pub fn run(args: &LimeArgs) -> anyhow::Result<()> {
     ];
     let pops_file = PopulationFile { metadata, positions_m: grid.positions_m.clone(), is_sink: grid.is_sink.clone(), n_levels: setup.n_levels, pops: outcome.pops };
     pops_file.write(&output)?;
+    super::lime_images::write_images(&file, &setup, &molecule, &pops_file.pops, &args.images)?;
     eprintln!(
         "{:?} after {} iterations; populations written to {}; {:.1} s; peak memory {}",
         outcome.status,

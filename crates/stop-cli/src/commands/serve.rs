@@ -56,6 +56,16 @@ pub struct ServeArgs {
     /// Time between two `squeue` polls, milliseconds.
     #[arg(long, default_value_t = 2000)]
     pub slurm_poll_ms: u64,
+    /// Grid models per SLURM array task: a grid with more runs as a job array of
+    /// ceil(models / this) tasks plus a merge job (0: never split).
+    #[arg(long, default_value_t = 10_000)]
+    pub slurm_models_per_task: u64,
+    /// Most tasks of one SLURM job array (more models per task beyond).
+    #[arg(long, default_value_t = 1000)]
+    pub slurm_max_array_tasks: u32,
+    /// How often the failed tasks of an array are resubmitted, alone, before the job fails.
+    #[arg(long, default_value_t = 1)]
+    pub slurm_task_retries: u32,
 }
 
 /// Where `stop serve` runs its jobs.
@@ -106,6 +116,10 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         slurm.account.clone_from(&args.slurm_account);
         slurm.memory_mb = args.slurm_mem_mb.max(1);
         slurm.poll_interval = std::time::Duration::from_millis(args.slurm_poll_ms.max(100));
+        slurm.split = Some(stop_service::jobs::registry());
+        slurm.items_per_task = args.slurm_models_per_task;
+        slurm.max_array_tasks = args.slurm_max_array_tasks;
+        slurm.task_retries = args.slurm_task_retries;
         config.slurm = Some(slurm);
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

@@ -9,6 +9,12 @@ use anyhow::Context as _;
 pub struct WorkerArgs {
     /// The job directory (holds job.json; results and status.json are written there).
     pub job_dir: PathBuf,
+    /// Run only task K of a job split into array tasks (its tasks.json), writing its part.
+    #[arg(long, value_name = "K", conflicts_with = "merge")]
+    pub task: Option<u32>,
+    /// Merge the parts of a job split into array tasks into its results and final status.
+    #[arg(long)]
+    pub merge: bool,
 }
 
 /// Run `stop worker`.
@@ -19,6 +25,15 @@ pub fn run(args: &WorkerArgs) -> anyhow::Result<()> {
     if let Some(threads) = slurm_cpus() {
         // Under SLURM the allocation, not the node's core count, sizes the pool.
         rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("sizing the thread pool from SLURM_CPUS_PER_TASK")?;
+    }
+    let registry = stop_service::jobs::registry();
+    if let Some(task) = args.task {
+        return stop_uws::exec::tasks::run_task(&args.job_dir, &registry, task).with_context(|| format!("task {task} of {}", args.job_dir.display()));
+    }
+    if args.merge {
+        // The merge's own failure is recorded in status.json, like a whole run's.
+        stop_uws::exec::tasks::merge_job(&args.job_dir, &registry)?;
+        return Ok(());
     }
     stop_service::run_worker(&args.job_dir)
 }

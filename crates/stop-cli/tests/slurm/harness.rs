@@ -86,9 +86,14 @@ impl Server {
 
     /// Creates a `diagnostic` job with `form` and PHASE=RUN; returns its URL.
     pub fn run_diagnostic(&self, form: &[(&str, &str)]) -> String {
+        self.run_job("diagnostic", form)
+    }
+
+    /// Creates a job of type `job_type` with `form` and PHASE=RUN; returns its URL.
+    pub fn run_job(&self, job_type: &str, form: &[(&str, &str)]) -> String {
         let mut all = form.to_vec();
         all.push(("PHASE", "RUN"));
-        let (status, location) = self.post("/uws/diagnostic", &all);
+        let (status, location) = self.post(&format!("/uws/{job_type}"), &all);
         assert_eq!(status, 303, "job creation");
         location
     }

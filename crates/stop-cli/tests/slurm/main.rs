@@ -111,6 +111,61 @@ fn restart_mid_run_loses_nothing_and_leaves_foreign_jobs_alone() {
     let _ = std::process::Command::new("scancel").arg(&foreign).status();
 }
 
+/// A CO grid of 5 × 5 × 4 × 2 = 200 models.
+const GRID_200: [(&str, &str); 7] = [
+    ("molecule", "co"),
+    ("tkin_k", "15,30,60,120,240"),
+    ("densities_cm3.h2", "1e2,1e3,1e4,1e5,1e6"),
+    ("column_cm2", "1e13,1e14,1e15,1e16"),
+    ("fwhm_km_s", "1,4"),
+    ("fmax_ghz", "600"),
+    ("threads", "1"),
+];
+
+#[test]
+fn a_20_task_grid_array_merges_into_the_local_executors_results() {
+    if !slurm_available() {
+        return;
+    }
+    let local_dir = tempfile::tempdir().unwrap();
+    let local = Server::start_with(local_dir.path(), &[]);
+    let local_job = local.run_job("grid", &GRID_200);
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--executor", "slurm", "--slurm-poll-ms", "300", "--slurm-mem-mb", "256", "--slurm-models-per-task", "10"];
+    let s = Server::start_with(dir.path(), &args);
+    let job = s.run_job("grid", &GRID_200);
+
+    let doc = local.wait_final(&local_job);
+    assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "local: {doc}");
+    let (status, expected) = local.get(&format!("{local_job}/results/grid.tsv"));
+    assert_eq!(status, 200);
+    let expected = String::from_utf8(expected).unwrap();
+    let rows: Vec<&str> = expected.lines().filter(|l| !l.starts_with('#')).skip(1).collect();
+    assert_eq!(rows.len(), 200, "one row per model");
+    assert!(rows.iter().enumerate().all(|(i, r)| r.split('\t').next() == Some((i + 1).to_string().as_str())), "models 1..200 in order");
+
+    let doc = s.wait_final(&job);
+    assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "SLURM: {doc}");
+    let (status, merged) = s.get(&format!("{job}/results/grid.tsv"));
+    assert_eq!(status, 200);
+    assert!(merged == expected.as_bytes(), "the merged grid differs from the local run");
+    // It ran as one array of 20 tasks and a merge job, all under the job's tag.
+    let job_dir = s.job_dir(&job);
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(job_dir.join("tasks.json")).unwrap()).unwrap();
+    assert_eq!(plan, serde_json::json!({ "items": 200, "tasks": 20 }));
+    let record: serde_json::Value = serde_json::from_slice(&std::fs::read(job_dir.join("slurm.json")).unwrap()).unwrap();
+    let array = record["arrays"][0].as_u64().unwrap();
+    assert_eq!(record["arrays"].as_array().unwrap().len(), 1, "no task was rerun: {record}");
+    let uws_id = job.rsplit('/').next().unwrap();
+    let runs = squeue(&["-r", "--states=all", &format!("--name=stop-{uws_id}"), "-o", "%i|%T"]);
+    let mut runs: Vec<&str> = runs.lines().collect();
+    runs.sort_unstable();
+    let mut want: Vec<String> = (0..20).map(|k| format!("{array}_{k}|COMPLETED")).collect();
+    want.push(format!("{}|COMPLETED", record["slurm_job_id"]));
+    want.sort_unstable();
+    assert_eq!(runs, want);
+}
+
 /// Runs `stop serve --executor slurm` with `env` and expects it to refuse to start; returns
 /// what it printed on stderr.
 fn refused_start(env: &[(&str, &std::ffi::OsStr)]) -> String {

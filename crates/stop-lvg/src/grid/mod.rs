@@ -3,5 +3,5 @@
 mod run;
 mod spec;
 
-pub use run::{BATCH_MODELS, CHUNK_MODELS, GridSummary, grid_schema, run_grid};
+pub use run::{BATCH_MODELS, CHUNK_MODELS, GridSummary, grid_schema, run_grid, run_grid_range};
 pub use spec::{Axes, Axis, GridModels, GridSpec, Scale, TableModel};

@@ -78,7 +78,26 @@ pub fn run_grid(
     pool: &rayon::ThreadPool,
     progress: &dyn Fn(u64),
 ) -> Result<GridSummary, LvgError> {
-    let total = models.len();
+    run_grid_range(problem, models, lines, writer, start..models.len(), pool, progress)
+}
+
+/// Like [`run_grid`] for models `range` only (clamped to the grid): one task of a grid split
+/// over several processes. Chunks and warm starts follow the model index as in a whole run, so
+/// the rows equal those a whole run writes for the same models.
+///
+/// # Errors
+/// As [`run_grid`].
+pub fn run_grid_range(
+    problem: &Problem,
+    models: &GridModels,
+    lines: &[usize],
+    writer: &mut dyn TableWriter,
+    range: std::ops::Range<u64>,
+    pool: &rayon::ThreadPool,
+    progress: &dyn Fn(u64),
+) -> Result<GridSummary, LvgError> {
+    let total = range.end.min(models.len());
+    let start = range.start;
     let partners = models.partner_axes();
     let mut summary = GridSummary::default();
     let mut batch_start = start;

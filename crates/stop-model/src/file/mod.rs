@@ -6,7 +6,7 @@ mod image;
 mod settings;
 mod spec;
 
-pub use image::{ImageParams, ImageUnit};
+pub use image::{ImageParams, ImageUnit, Rotation};
 pub use settings::{DustParams, GridParams, InitialPopulations, MoleculeSource, Sampling, SolverParams};
 
 use crate::builtin::Builtin;

@@ -10,6 +10,7 @@
 mod local_pool;
 mod process;
 pub mod slurm;
+pub mod tasks;
 pub mod worker;
 
 use std::path::PathBuf;

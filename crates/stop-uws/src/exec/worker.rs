@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -32,6 +33,29 @@ pub trait JobType: Send + Sync {
     /// # Errors
     /// A [`JobFailure`] whose message becomes the job's error summary.
     fn run(&self, ctx: &mut JobContext) -> Result<(), JobFailure>;
+
+    /// For a job made of independent, ordered work items (the models of a grid): how many,
+    /// so that an executor may run them as array tasks ([`super::tasks`]). `None`, the
+    /// default, runs the job whole. Called by the server before submission: keep it cheap.
+    fn work_items(&self, _ctx: &JobContext) -> Option<u64> {
+        None
+    }
+
+    /// Runs work items `items` and writes their output to the file `part` (one array task).
+    ///
+    /// # Errors
+    /// A [`JobFailure`]; the default refuses (the job type cannot be split).
+    fn run_items(&self, _ctx: &JobContext, _items: Range<u64>, _part: &Path) -> Result<(), JobFailure> {
+        Err(JobFailure::new("this job type cannot be split into tasks"))
+    }
+
+    /// Publishes the job's results from the parts of all its tasks, given in task order.
+    ///
+    /// # Errors
+    /// A [`JobFailure`]; the default refuses (the job type cannot be split).
+    fn merge_items(&self, _ctx: &mut JobContext, _parts: &[PathBuf]) -> Result<(), JobFailure> {
+        Err(JobFailure::new("this job type cannot be split into tasks"))
+    }
 }
 
 /// Why a job failed: one message for the error summary.
@@ -102,6 +126,17 @@ pub struct JobContext {
 }
 
 impl JobContext {
+    /// The context of the job in `dir` (for work done outside [`run_job_dir`]: planning and
+    /// array tasks).
+    ///
+    /// # Errors
+    /// [`WorkerError::Spec`] when `job.json` is missing or malformed.
+    pub fn open(dir: &Path) -> Result<Self, WorkerError> {
+        let dir = JobDir::new(dir);
+        let spec = dir.read_spec().map_err(|source| WorkerError::Spec { path: dir.spec_path(), source })?;
+        Ok(Self { dir, spec, published: Vec::new() })
+    }
+
     /// The validated parameter values.
     #[must_use]
     pub fn values(&self) -> &Map<String, Value> {
@@ -112,6 +147,12 @@ impl JobContext {
     #[must_use]
     pub fn job_id(&self) -> &str {
         &self.spec.id
+    }
+
+    /// The job type's name.
+    #[must_use]
+    pub fn job_type_name(&self) -> &str {
+        &self.spec.job_type
     }
 
     /// The directory of the job's uploaded files (each named by its parameter).
@@ -198,6 +239,16 @@ pub enum WorkerError {
 /// # Errors
 /// [`WorkerError`] when `job.json` is unreadable or `status.json` cannot be written.
 pub fn run_job_dir(dir: &Path, registry: &Registry) -> Result<WorkerStatus, WorkerError> {
+    finish_job(dir, registry, |t, ctx| t.run(ctx))
+}
+
+/// Runs `body` for the job in `dir` with a clean `results/`, catching panics, and writes
+/// `status.json` from what it returned and published (shared by whole runs and merges).
+pub(crate) fn finish_job(
+    dir: &Path,
+    registry: &Registry,
+    body: impl FnOnce(&dyn JobType, &mut JobContext) -> Result<(), JobFailure>,
+) -> Result<WorkerStatus, WorkerError> {
     let dir = JobDir::new(dir);
     let spec = dir.read_spec().map_err(|source| WorkerError::Spec { path: dir.spec_path(), source })?;
     // A re-queued job starts clean: drop the previous attempt's status and results.
@@ -208,15 +259,7 @@ pub fn run_job_dir(dir: &Path, registry: &Registry) -> Result<WorkerStatus, Work
     let mut ctx = JobContext { dir: dir.clone(), spec, published: Vec::new() };
     let result = match job_type {
         None => Err(JobFailure::new(format!("unknown job type `{}`", ctx.spec.job_type))),
-        Some(t) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.run(&mut ctx)))
-            .unwrap_or_else(|panic| {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                Err(JobFailure::new(format!("solver panicked: {what}")))
-            }),
+        Some(t) => catch_panic(|| body(t.as_ref(), &mut ctx)),
     };
     let status = match result {
         Ok(()) => WorkerStatus::Completed { results: ctx.published },
@@ -225,4 +268,16 @@ pub fn run_job_dir(dir: &Path, registry: &Registry) -> Result<WorkerStatus, Work
     let bytes = serde_json::to_vec_pretty(&status).map_err(|e| WorkerError::Status { path: dir.status_path(), source: e.into() })?;
     write_atomic(&dir.status_path(), &bytes).map_err(|source| WorkerError::Status { path: dir.status_path(), source })?;
     Ok(status)
+}
+
+/// Runs `f`, turning a panic into a [`JobFailure`] (a solver bug must still leave a status).
+pub(crate) fn catch_panic(f: impl FnOnce() -> Result<(), JobFailure>) -> Result<(), JobFailure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(JobFailure::new(format!("solver panicked: {what}")))
+    })
 }

@@ -54,6 +54,9 @@ pub enum SlurmError {
     /// `squeue` printed a line of an unexpected shape.
     #[error(transparent)]
     BadLine(#[from] BadQueueLine),
+    /// Planning a job's array tasks failed.
+    #[error("planning array tasks: {0}")]
+    Tasks(#[from] crate::exec::tasks::TaskError),
     /// The SLURM record in the job directory could not be written.
     #[error("writing `{path}`: {source}")]
     Record {

@@ -6,9 +6,11 @@
 //! --chdir=<dir> --output=<dir>/slurm-%j.out --cpus-per-task=<threads or 1> --mem=<MiB>M
 //! --time=<execution duration in minutes>`; the SLURM id goes to `<dir>/slurm.json`, and to the
 //! store as the worker id once the job runs. Polling, state mapping and outages: [`poll`];
-//! adoption of tagged jobs after a restart: [`submit`]. No `sacct`: it needs slurmdbd
-//! (`../shared/docs/slurm-local.md`).
+//! adoption of tagged jobs after a restart: [`submit`]; jobs with more work items than
+//! [`SlurmParams::items_per_task`] (big grids) run as job arrays: [`array`]. No `sacct`: it
+//! needs slurmdbd (`../shared/docs/slurm-local.md`).
 
+mod array;
 mod command;
 mod error;
 mod poll;
@@ -27,11 +29,13 @@ use tokio::sync::mpsc;
 pub use error::SlurmError;
 pub use submit::{RECORD_FILE, SlurmRecord, read_record};
 
+use super::worker::Registry;
 use super::{ExecEvent, Executor, Outcome, Submission};
+use array::TaskWatch;
 use submit::Placement;
 
 /// Settings of the SLURM executor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SlurmParams {
     /// The `stop` binary as the compute nodes see it.
     pub program: PathBuf,
@@ -48,11 +52,24 @@ pub struct SlurmParams {
     /// Longest wait for one SLURM command (with the controller down `squeue` fails after
     /// about 18 s); a command that takes longer counts as an outage.
     pub command_timeout: Duration,
+    /// The job types, to ask a job how many work items it has ([`crate::exec::tasks`]);
+    /// `None`: every job runs whole, as one SLURM job.
+    pub split: Option<Registry>,
+    /// Work items (grid models) per array task: a job with more runs as a job array of
+    /// `ceil(items / items_per_task)` tasks and a merge job; 0 = never split.
+    pub items_per_task: u64,
+    /// Most tasks of one array (then more items per task); SLURM's default `MaxArraySize`
+    /// allows 1000.
+    pub max_array_tasks: u32,
+    /// How often the failed tasks of an array are resubmitted, alone, before the job ends in
+    /// ERROR naming them.
+    pub task_retries: u32,
 }
 
 impl SlurmParams {
     /// Defaults for the worker `program`: `worker` argument, default partition and account,
-    /// 1024 MiB per job, polling every 2 s, 30 s per command.
+    /// 1024 MiB per job, polling every 2 s, 30 s per command, no splitting until `split` is
+    /// set, then 10 000 items per task, at most 1000 tasks, one retry of failed tasks.
     #[must_use]
     pub fn new(program: PathBuf) -> Self {
         Self {
@@ -63,6 +80,10 @@ impl SlurmParams {
             memory_mb: 1024,
             poll_interval: Duration::from_secs(2),
             command_timeout: Duration::from_secs(30),
+            split: None,
+            items_per_task: 10_000,
+            max_array_tasks: 1000,
+            task_retries: 1,
         }
     }
 }
@@ -71,12 +92,17 @@ impl SlurmParams {
 #[derive(Debug, Clone)]
 struct Watch {
     dir: PathBuf,
+    /// The job's execution duration, s (time limit of later submissions: reruns, merge).
+    duration_s: u64,
     /// `None` while `sbatch` (or adoption) is under way.
     slurm_id: Option<u32>,
     /// Whether `Started` was reported.
     started: bool,
     /// Whether ABORT was asked for.
     abort: bool,
+    /// For a job run as an array: its tasks (then `slurm_id` is the newest array, or the
+    /// merge job once merging).
+    tasks: Option<TaskWatch>,
 }
 
 /// The SLURM executor.
@@ -147,16 +173,17 @@ impl Inner {
 
 impl Executor for SlurmExecutor {
     fn submit(&self, job: Submission) {
-        let watch = Watch { dir: job.dir.clone(), slurm_id: None, started: false, abort: false };
+        let watch = Watch { dir: job.dir.clone(), duration_s: job.execution_duration_s, slurm_id: None, started: false, abort: false, tasks: None };
         self.inner.jobs().insert(job.job_id.clone(), watch);
         let inner = self.inner.clone();
         tokio::spawn(async move {
             let outcome = match inner.place(&job).await {
-                Ok(Placement::Slurm(id)) => {
+                Ok(Placement::Slurm(id, tasks)) => {
                     let abort = {
                         let mut jobs = inner.jobs();
                         jobs.get_mut(&job.job_id).map(|w| {
                             w.slurm_id = Some(id);
+                            w.tasks = tasks;
                             w.abort
                         })
                     };
@@ -174,27 +201,37 @@ impl Executor for SlurmExecutor {
     }
 
     fn reattach(&self, job: Submission, pid: u32) {
-        let watch = Watch { dir: job.dir, slurm_id: Some(pid), started: true, abort: false };
+        // The record says what runs now: the arrays of a split job (or its merge), else `pid`.
+        let (slurm_id, tasks) = match read_record(&job.dir) {
+            Some(r) if !r.arrays.is_empty() => (r.slurm_job_id, TaskWatch::from_record(&job.dir, &r)),
+            _ => (pid, None),
+        };
+        let watch = Watch { dir: job.dir, duration_s: job.execution_duration_s, slurm_id: Some(slurm_id), started: true, abort: false, tasks };
         self.inner.jobs().insert(job.job_id, watch);
     }
 
     fn may_be_running(&self, job: &Submission, pid: u32) -> bool {
         // The poller settles it either way: from SLURM's state if it is ours, as lost if the id
         // now names another job. Only a job that was never SLURM's (a local-pool worker id from
-        // before a switch of executor) is settled by the server at once.
-        read_record(&job.dir).is_some_and(|r| r.slurm_job_id == pid)
+        // before a switch of executor) is settled by the server at once. A split job reports
+        // its first array as the worker id and may have moved on to a rerun or its merge.
+        read_record(&job.dir).is_some_and(|r| r.slurm_job_id == pid || r.arrays.contains(&pid))
     }
 
     fn abort(&self, job_id: &str) -> bool {
-        let slurm_id = {
+        let ids = {
             let mut jobs = self.inner.jobs();
             let Some(w) = jobs.get_mut(job_id) else { return false };
             w.abort = true;
-            w.slurm_id
+            w.cancel_ids()
         };
-        if let Some(id) = slurm_id {
+        if !ids.is_empty() {
             let inner = self.inner.clone();
-            tokio::spawn(async move { inner.cancel(id).await });
+            tokio::spawn(async move {
+                for id in ids {
+                    inner.cancel(id).await;
+                }
+            });
         }
         true
     }

@@ -1,4 +1,4 @@
-//! Following SLURM jobs: one `squeue -h --states=all -j ID,ID,...` per interval for every job
+//! Following SLURM jobs: one `squeue -h -r --states=all -j ID,ID,...` per interval for every job
 //! placed in SLURM, `scontrol show job -o ID` for the exit code of a job that failed, and
 //! `scancel` (repeated each round) for jobs whose ABORT has not yet taken.
 //!
@@ -24,7 +24,14 @@ impl Inner {
         if watched.is_empty() {
             return;
         }
-        let ids: Vec<String> = watched.iter().filter_map(|(_, w)| w.slurm_id.map(|i| i.to_string())).collect();
+        let ids: Vec<String> = watched
+            .iter()
+            .flat_map(|(_, w)| match &w.tasks {
+                Some(t) if t.in_tasks() => t.arrays().to_vec(),
+                _ => w.slurm_id.into_iter().collect(),
+            })
+            .map(|i| i.to_string())
+            .collect();
         let lines = match self.squeue(&ids.join(",")).await {
             Ok(lines) => lines,
             Err(e) if e.is_unknown_job() => Vec::new(),
@@ -39,14 +46,19 @@ impl Inner {
             tracing::info!("SLURM controller answers again");
         }
         for (uws_id, watch) in watched {
+            if let Some(tasks) = watch.tasks.as_ref().filter(|t| t.in_tasks()) {
+                self.settle_tasks(&uws_id, &watch, tasks, &lines).await;
+                continue;
+            }
             let Some(slurm_id) = watch.slurm_id else { continue };
-            let line = lines.iter().find(|l| l.slurm_id == slurm_id);
+            let line = lines.iter().find(|l| l.slurm_id == slurm_id && l.task.is_none());
             self.settle(&uws_id, slurm_id, &watch, line).await;
         }
     }
 
     async fn squeue(&self, ids: &str) -> Result<Vec<QueueLine>, SlurmError> {
-        let out = run("squeue", ["-h", "--states=all", "-j", ids, "-o", SQUEUE_FORMAT], self.params.command_timeout).await?;
+        // `-r`: one line per array task, pending ones included.
+        let out = run("squeue", ["-h", "-r", "--states=all", "-j", ids, "-o", SQUEUE_FORMAT], self.params.command_timeout).await?;
         Ok(parse_queue(&out)?)
     }
 
@@ -103,7 +115,7 @@ impl Inner {
         }
     }
 
-    fn mark_started(&self, uws_id: &str, slurm_id: u32) {
+    pub(super) fn mark_started(&self, uws_id: &str, slurm_id: u32) {
         let mut jobs = self.jobs();
         if let Some(w) = jobs.get_mut(uws_id)
             && !w.started
@@ -114,7 +126,7 @@ impl Inner {
     }
 
     /// Reports the end of `uws_id`: `Started` first if SLURM ran it between two polls.
-    fn finish(&self, uws_id: &str, slurm_id: u32, outcome: Outcome) {
+    pub(super) fn finish(&self, uws_id: &str, slurm_id: u32, outcome: Outcome) {
         if matches!(outcome, Outcome::Completed { .. } | Outcome::Failed { .. }) {
             self.mark_started(uws_id, slurm_id);
         }

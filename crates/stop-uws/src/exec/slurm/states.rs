@@ -47,8 +47,11 @@ pub const SQUEUE_FORMAT: &str = "%i|%T|%r|%j|%k";
 /// One line of `squeue -h --states=all -o '%i|%T|%r|%j|%k'`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueLine {
-    /// SLURM job id.
+    /// SLURM job id; for an array task, the array's id.
     pub slurm_id: u32,
+    /// The array task number (`%i` of `7_3` is array 7, task 3); `None` for a plain job, or
+    /// for pending tasks SLURM lists as one range (`7_[4-9]`, without `squeue -r`).
+    pub task: Option<u32>,
     /// State name (`RUNNING`, `FAILED`, ...).
     pub state: String,
     /// Reason (`None`, `NonZeroExitCode`, `Resources`, ...).
@@ -68,8 +71,8 @@ pub struct BadQueueLine {
 }
 
 impl QueueLine {
-    /// Parses one line. Array tasks (`7_3`) and the comment's own `|` are handled: the comment
-    /// is everything after the fourth `|`.
+    /// Parses one line. Array tasks (`7_3`, `7_[4-9%2]`) and the comment's own `|` are
+    /// handled: the comment is everything after the fourth `|`.
     ///
     /// # Errors
     /// [`BadQueueLine`] when a field is missing or the id is not a number.
@@ -77,12 +80,22 @@ impl QueueLine {
         let bad = || BadQueueLine { line: line.to_owned() };
         let mut fields = line.splitn(5, '|');
         let id = fields.next().ok_or_else(bad)?;
-        let slurm_id = id.trim().parse().map_err(|_| bad())?;
+        let (slurm_id, task) = match id.trim().split_once('_') {
+            None => (id.trim().parse().map_err(|_| bad())?, None),
+            Some((array, task)) => {
+                let array = array.parse().map_err(|_| bad())?;
+                if task.starts_with('[') && task.ends_with(']') {
+                    (array, None)
+                } else {
+                    (array, Some(task.parse().map_err(|_| bad())?))
+                }
+            }
+        };
         let state = fields.next().ok_or_else(bad)?.trim().to_owned();
         let reason = fields.next().ok_or_else(bad)?.trim().to_owned();
         let name = fields.next().ok_or_else(bad)?.trim().to_owned();
         let comment = fields.next().ok_or_else(bad)?.trim().to_owned();
-        Ok(Self { slurm_id, state, reason, name, comment })
+        Ok(Self { slurm_id, task, state, reason, name, comment })
     }
 
     /// Whether this SLURM job carries the tag of UWS job `uws_id` (name and comment). A job
@@ -179,9 +192,18 @@ mod tests {
 
     #[test]
     fn malformed_queue_lines_are_errors_not_panics() {
-        for bad in ["", "x|RUNNING|None|n|c", "12|RUNNING", "7_3|RUNNING|None|n|c"] {
+        for bad in ["", "x|RUNNING|None|n|c", "12|RUNNING", "7_x|RUNNING|None|n|c", "_3|RUNNING|None|n|c"] {
             assert!(QueueLine::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn array_task_lines_name_array_and_task() {
+        let lines = parse_queue("7_3|FAILED|NonZeroExitCode|stop-a|a\n7_[4-9%2]|PENDING|None|stop-a|a\n12|RUNNING|None|stop-b|b\n").unwrap();
+        assert_eq!((lines[0].slurm_id, lines[0].task), (7, Some(3)));
+        assert_eq!((lines[1].slurm_id, lines[1].task), (7, None), "pending range");
+        assert_eq!((lines[2].slurm_id, lines[2].task), (12, None));
+        assert!(lines[0].is_tagged("a"));
     }
 
     #[test]

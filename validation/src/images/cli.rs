@@ -1,0 +1,48 @@
+//! `stop-validate lime-images`: the arguments and the printed run.
+
+use super::{ImagesOptions, default_model_path, run as run_images};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use stop_raytrace::rays::LIME_MAX_RAYS_PER_PIXEL;
+use stop_raytrace::{RayLayout, RaytraceParams};
+
+/// Arguments of `stop-validate lime-images`.
+#[derive(Debug, clap::Args)]
+pub struct LimeImagesArgs {
+    /// STOP's populations of model A (written by `stop lime validation/models/lime_modelA.toml`).
+    #[arg(long)]
+    pub populations: Option<PathBuf>,
+    /// STOP's model file of model A.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// The reference directory (holding `lime/modelA`).
+    #[arg(long)]
+    pub reference: Option<PathBuf>,
+    /// Rays on a regular n × n sub-pixel pattern instead of LIME's rays through the
+    /// projected grid points.
+    #[arg(long)]
+    pub sub_pixel: Option<usize>,
+}
+
+/// Runs the comparison, prints it and `N passed, M failed`.
+///
+/// # Errors
+/// Missing or unreadable reference, model or population files.
+#[allow(clippy::print_stdout)]
+pub fn run(args: &LimeImagesArgs) -> anyhow::Result<ExitCode> {
+    let layout = match args.sub_pixel {
+        Some(per_side) => RayLayout::SubPixel { per_side },
+        None => RayLayout::GridPoints { max_per_pixel: LIME_MAX_RAYS_PER_PIXEL },
+    };
+    let params = RaytraceParams { layout, ..RaytraceParams::default() };
+    let options = ImagesOptions {
+        reference_dir: args.reference.clone().unwrap_or_else(crate::default_reference_dir),
+        model_path: args.model.clone().unwrap_or_else(default_model_path),
+        populations: args.populations.clone(),
+        params,
+    };
+    let report = run_images(&options)?;
+    print!("{}", report.text);
+    println!("{} passed, {} failed", report.passed, report.failed);
+    Ok(if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

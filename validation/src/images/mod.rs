@@ -1,0 +1,102 @@
+//! Model A image cubes (`../shared/reference/lime/README.md`): STOP's ray tracer against
+//! LIME 1.9.5's cubes, first on LIME's own grid and populations (`seed1/grid_5.fits.gz`),
+//! then on STOP's own grid and populations. Each code's figures are printed side by side,
+//! with LIME's own scatter (same grid: the fixedgrid runs; different grids: seeds 2, 3) as
+//! the yardstick.
+
+pub mod cli;
+pub mod compare;
+pub mod lime_inputs;
+pub mod report;
+
+use anyhow::Context as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use stop_lime::grid::build::Grid;
+use stop_lime::pops::io::PopulationFile;
+use stop_lime::solve::model_run::read_dust;
+use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_model::ModelFile;
+use stop_raytrace::{RaytraceParams, TraceGrid, render};
+
+pub use report::{ImagesReport, PopulationSource};
+
+/// What to compare.
+#[derive(Debug, Clone)]
+pub struct ImagesOptions {
+    /// `../shared/reference` (holding `lime/modelA`).
+    pub reference_dir: PathBuf,
+    /// STOP's model file of model A (`validation/models/lime_modelA.toml`).
+    pub model_path: PathBuf,
+    /// STOP's populations of model A (`stop lime` output); `None` skips the second part
+    /// and says so in the report.
+    pub populations: Option<PathBuf>,
+    /// Ray-tracer settings.
+    pub params: RaytraceParams,
+}
+
+/// STOP's model file of model A, `validation/models/lime_modelA.toml`.
+#[must_use]
+pub fn default_model_path() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/lime_modelA.toml"))
+}
+
+/// Cubes of every image of the model, in K and Jy/pixel, traced through one grid.
+fn trace_all(
+    file: &ModelFile,
+    positions_m: &[[f64; 3]],
+    is_sink: &[bool],
+    neighbours: &stop_lime::grid::delaunay::Neighbours,
+    pops: &[f64],
+    params: &RaytraceParams,
+) -> anyhow::Result<Vec<(stop_raytrace::ImageCube, f64)>> {
+    let molecule = file.molecule.read().context("reading the molecular data")?;
+    let dust = read_dust(file)?;
+    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
+    let mesh = Mesh { positions_m, is_sink, neighbours };
+    let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    let grid = TraceGrid::new(&setup, &molecule, pops)?;
+    file.images
+        .iter()
+        .map(|image| {
+            let clock = Instant::now();
+            let cube = render(&grid, image, params)?;
+            Ok((cube, clock.elapsed().as_secs_f64()))
+        })
+        .collect()
+}
+
+/// Runs both parts and builds the report.
+///
+/// # Errors
+/// Missing or unreadable reference files, model or population files (a missing reference is
+/// an error, never a pass).
+pub fn run(options: &ImagesOptions) -> anyhow::Result<ImagesReport> {
+    let model_a = options.reference_dir.join("lime/modelA");
+    let file = ModelFile::load(&options.model_path).with_context(|| format!("reading {}", options.model_path.display()))?;
+    let mut report = ImagesReport::new(&model_a, &options.params);
+
+    let lime = lime_inputs::read_lime_solved_grid(&model_a.join("seed1/grid_5.fits.gz"))?;
+    let cubes = trace_all(&file, &lime.grid.positions_m, &lime.grid.is_sink, &lime.grid.neighbours, &lime.pops, &options.params)?;
+    for (cube, seconds) in &cubes {
+        report.compare(cube, *seconds, PopulationSource::LimeGrid)?;
+    }
+
+    match &options.populations {
+        Some(path) => {
+            let stop = PopulationFile::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let grid = Grid::from_points(stop.positions_m.clone(), stop.is_sink.clone())?;
+            let cubes = trace_all(&file, &grid.positions_m, &grid.is_sink, &grid.neighbours, &stop.pops, &options.params)?;
+            for (cube, seconds) in &cubes {
+                report.compare(cube, *seconds, PopulationSource::Stop(path.clone()))?;
+            }
+        }
+        None => report.note_missing_populations(),
+    }
+    Ok(report)
+}
+
+/// The reference cube of a run directory, image stem and unit suffix.
+fn reference_path(model_a: &Path, run: &str, stem: &str, suffix: &str) -> PathBuf {
+    model_a.join(run).join(format!("{stem}_{suffix}.fits.gz"))
+}
