@@ -45,6 +45,8 @@ fn lte_job_fits_spectrum_and_png_results() {
         assert!((v - row[v_col]).abs() < 1e-6, "velocity {v} km/s, TSV {}", row[v_col]);
         assert!((t - row[t_col]).abs() <= 1e-6 * row[t_col].abs().max(1e-3), "Tmb {t} K, TSV {}", row[t_col]);
     }
+    // Only tab-separated results have a VOTable URL for SAMP: no button here.
+    assert_eq!(browser.js("return document.querySelector('.views button.samp')", &[]), json!(null));
     browser.js("document.querySelector('.plot').scrollIntoView({block: 'start'})", &[]);
     browser.screenshot(None, &shots.join("13-lte-fits-spectrum.png"));
 

@@ -172,7 +172,8 @@ function tableResultOf(result, input) {
     h('div', { class: 'plot-controls' },
       h('span', { class: 'inline' }, h('label', { for: obsInput.id }, 'Observed spectrum (FITS, CSV, TSV, VOTable)'), ' ', obsInput), obsStatus,
       h('a', { class: 'button small votable', href: votable, download: votName }, `Download ${votName} (VOTable)`),
-      sampButton(result)),
+      // The server serves tab-separated results as VOTable at a URL a SAMP client can load.
+      /tab-separated/.test(result.mime) ? sampButton(result) : null),
     plot,
     h('details', { class: 'table-details', open: true }, h('summary', {}, `Table ${result.name}`), tableView(table, result.name)));
   return wrap;
