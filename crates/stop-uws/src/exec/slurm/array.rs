@@ -266,7 +266,7 @@ impl Inner {
 }
 
 /// Appends a line to the job's `worker.log` (the `/error` detail).
-fn note(dir: &Path, line: &str) {
+pub(super) fn note(dir: &Path, line: &str) {
     if let Ok(mut log) = std::fs::OpenOptions::new().create(true).append(true).open(JobDir::new(dir).log_path()) {
         let _ = writeln!(log, "{line}");
     }

@@ -103,6 +103,8 @@ struct Watch {
     /// For a job run as an array: its tasks (then `slurm_id` is the newest array, or the
     /// merge job once merging).
     tasks: Option<TaskWatch>,
+    /// How often it was submitted again because SLURM lost it.
+    resubmits: u32,
 }
 
 /// The SLURM executor.
@@ -173,7 +175,7 @@ impl Inner {
 
 impl Executor for SlurmExecutor {
     fn submit(&self, job: Submission) {
-        let watch = Watch { dir: job.dir.clone(), duration_s: job.execution_duration_s, slurm_id: None, started: false, abort: false, tasks: None };
+        let watch = Watch { dir: job.dir.clone(), duration_s: job.execution_duration_s, slurm_id: None, started: false, abort: false, tasks: None, resubmits: 0 };
         self.inner.jobs().insert(job.job_id.clone(), watch);
         let inner = self.inner.clone();
         tokio::spawn(async move {
@@ -206,7 +208,7 @@ impl Executor for SlurmExecutor {
             Some(r) if !r.arrays.is_empty() => (r.slurm_job_id, TaskWatch::from_record(&job.dir, &r)),
             _ => (pid, None),
         };
-        let watch = Watch { dir: job.dir, duration_s: job.execution_duration_s, slurm_id: Some(slurm_id), started: true, abort: false, tasks };
+        let watch = Watch { dir: job.dir, duration_s: job.execution_duration_s, slurm_id: Some(slurm_id), started: true, abort: false, tasks, resubmits: 0 };
         self.inner.jobs().insert(job.job_id, watch);
     }
 

@@ -4,17 +4,23 @@
 //!
 //! A controller that does not answer is an outage: jobs keep their phase and polling goes on.
 //! A job SLURM no longer knows, or whose id now carries another job's tag (ids are reused after
-//! a controller crash), is lost, unless its worker left a final `status.json`.
+//! a controller crash), is settled from its `status.json` if its worker left one; else, if it
+//! never ran (or is a merge), it is submitted again (at most [`MAX_LOST_RESUBMITS`] times),
+//! and otherwise it is lost.
 
 use std::io::Write as _;
 
 use super::command::run;
 use super::error::SlurmError;
 use super::states::{ExitCode, QueueLine, SQUEUE_FORMAT, Stage, parse_queue, scontrol_field, stage};
-use super::submit::slurm_output;
+use super::array::note;
+use super::submit::{Placement, RECORD_FILE, slurm_output};
 use super::{Inner, Watch};
-use crate::exec::{ExecEvent, Outcome, read_outcome};
+use crate::exec::{ExecEvent, Outcome, Submission, read_outcome};
 use crate::store::layout::{JobDir, WorkerStatus};
+
+/// How often a job whose SLURM job vanished is submitted again before it is reported lost.
+const MAX_LOST_RESUBMITS: u32 = 3;
 
 impl Inner {
     /// One polling round over every job placed in SLURM.
@@ -71,6 +77,13 @@ impl Inner {
                     || format!("SLURM no longer knows job {slurm_id}"),
                     |l| format!("SLURM job {slurm_id} is now `{}`, not this job (ids are reused after a controller crash)", l.name),
                 );
+                let has_status = matches!(dir.read_status(), Ok(Some(_)));
+                // Never ran (a controller crash forgets jobs submitted seconds before it), or
+                // a merge, which may always run again: submitted anew, found by its tag.
+                if !has_status && (!watch.started || watch.tasks.is_some()) && watch.resubmits < MAX_LOST_RESUBMITS {
+                    self.resubmit_lost(uws_id, slurm_id, watch, &why).await;
+                    return;
+                }
                 let outcome = match dir.read_status() {
                     Ok(Some(_)) => read_outcome(&dir, &why),
                     _ => Outcome::Lost { message: format!("{why}; its worker left no final status") },
@@ -112,6 +125,30 @@ impl Inner {
                 self.finish(uws_id, slurm_id, Outcome::Aborted { reason });
             }
             Stage::Unknown => tracing::debug!(job = uws_id, slurm_job = slurm_id, state = %line.state, "unknown SLURM state; still polling"),
+        }
+    }
+
+    /// Places a job again whose SLURM job is gone (`why`), from scratch: its record is
+    /// dropped so that only a live job carrying its tag is adopted, else it is submitted anew.
+    async fn resubmit_lost(&self, uws_id: &str, slurm_id: u32, watch: &Watch, why: &str) {
+        tracing::warn!(job = uws_id, slurm_job = slurm_id, why, "SLURM lost the job; submitting it again");
+        note(&watch.dir, &format!("stop: {why}; submitting the job again"));
+        let _ = std::fs::remove_file(watch.dir.join(RECORD_FILE));
+        if let Some(w) = self.jobs().get_mut(uws_id) {
+            w.slurm_id = None;
+            w.tasks = None;
+            w.resubmits += 1;
+        }
+        let sub = Submission { job_id: uws_id.to_owned(), dir: watch.dir.clone(), execution_duration_s: watch.duration_s };
+        match self.place(&sub).await {
+            Ok(Placement::Slurm(id, tasks)) => {
+                if let Some(w) = self.jobs().get_mut(uws_id) {
+                    w.slurm_id = Some(id);
+                    w.tasks = tasks;
+                }
+            }
+            Ok(Placement::Aborted) => self.finish(uws_id, slurm_id, Outcome::Aborted { reason: None }),
+            Err(e) => self.finish(uws_id, slurm_id, Outcome::Failed { message: format!("{why}; submitting it again: {e}"), results: Vec::new() }),
         }
     }
 
