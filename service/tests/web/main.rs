@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::print_stderr)]
 
 mod fits_results;
+mod grid;
 mod lime;
 mod server;
 mod webdriver;
