@@ -5,6 +5,7 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use stop_lime::solve::params::CellPopulations;
 use stop_validation::vz2002::run::{Problem, RunOptions, run_problem};
 
 /// Validation of stop-lime against the van Zadelhoff et al. (2002) benchmark.
@@ -29,9 +30,10 @@ struct Cli {
     /// Grid and solver seed (default: the model file's).
     #[arg(long)]
     seed: Option<u64>,
-    /// Populations constant in each Voronoi cell (LIME's treatment) instead of linear.
-    #[arg(long)]
-    constant_cells: bool,
+    /// Populations inside a Voronoi cell: quadratic (default), linear, or constant (LIME's
+    /// treatment), for comparisons.
+    #[arg(long, value_parser = ["quadratic", "linear", "constant"])]
+    cells: Option<String>,
     /// The reference directory (holding `benchmark-vz2002/`).
     #[arg(long)]
     reference: Option<PathBuf>,
@@ -43,7 +45,11 @@ fn main() -> anyhow::Result<ExitCode> {
     let reference = cli.reference.unwrap_or_else(stop_validation::default_reference_dir).join("benchmark-vz2002");
     let models = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models"));
     let problems = if cli.problems.is_empty() { vec![Problem::P1a, Problem::P1b, Problem::P2a, Problem::P2b] } else { cli.problems };
-    let opts = RunOptions { n_points: cli.points, rays_per_point: cli.rays, tolerance: cli.tolerance, max_iterations: cli.max_iterations, seed: cli.seed, constant_cells: cli.constant_cells };
+    let opts = RunOptions { n_points: cli.points, rays_per_point: cli.rays, tolerance: cli.tolerance, max_iterations: cli.max_iterations, seed: cli.seed, cells: cli.cells.as_deref().map(|c| match c {
+        "linear" => CellPopulations::Linear,
+        "constant" => CellPopulations::Constant,
+        _ => CellPopulations::Quadratic,
+    }) };
     let (mut passed, mut failed) = (0, 0);
     for problem in problems {
         let report = run_problem(problem, &models, &reference, &opts, &mut |line| println!("{line}"))?;

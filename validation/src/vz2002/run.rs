@@ -61,8 +61,8 @@ pub struct RunOptions {
     pub max_iterations: Option<usize>,
     /// Grid and solver seed.
     pub seed: Option<u64>,
-    /// Populations constant in each cell (LIME's treatment, for comparison).
-    pub constant_cells: bool,
+    /// How the populations vary inside a cell (default: the solver's).
+    pub cells: Option<CellPopulations>,
 }
 
 /// The outcome of one problem: report text and named checks.
@@ -119,8 +119,8 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
     if let Some(m) = opts.max_iterations {
         params.max_iterations = m;
     }
-    if opts.constant_cells {
-        params.cells = CellPopulations::Constant;
+    if let Some(cells) = opts.cells {
+        params.cells = cells;
     }
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
     let mut out = String::new();

@@ -12,7 +12,7 @@ use crate::solve::ng::ng_extrapolate;
 use crate::solve::params::{CellPopulations, RaySchedule, SolveParams};
 use crate::solve::setup::SolverSetup;
 use crate::transport::photons::{PointRadiation, TraceScratch, trace_point};
-use crate::transport::reconstruct::GradientStencil;
+use crate::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
 use rayon::prelude::*;
 use stop_physics::constants::HC_OVER_K_CM_K;
 
@@ -104,17 +104,18 @@ pub fn solve(
     let mut next = vec![0.0; pops.len()];
     let is_sink = setup.mesh.is_sink;
     let stencil = GradientStencil::new(&setup.mesh);
-    let mut gradients = Vec::new();
+    let mut fits = Vec::new();
     for iteration in 1..=params.max_iterations {
         let ray_set = match params.rays {
             RaySchedule::Fixed => 0,
             RaySchedule::EveryIteration => iteration as u64,
         };
         match params.cells {
-            CellPopulations::Linear => stencil.gradients(&setup.mesh, &pops, n, &mut gradients),
+            CellPopulations::Quadratic => stencil.fit(&setup.mesh, &pops, n, FitOrder::Quadratic, &mut fits),
+            CellPopulations::Linear => stencil.fit(&setup.mesh, &pops, n, FitOrder::Linear, &mut fits),
             CellPopulations::Constant => {
-                gradients.clear();
-                gradients.resize(pops.len(), [0.0; 3]);
+                fits.clear();
+                fits.resize(pops.len(), CellFit { coeff: [0.0; N_TERMS], lo: 0.0, hi: f64::INFINITY });
             }
         }
         let per_point: Vec<(usize, bool, usize)> = next
@@ -132,7 +133,7 @@ pub fn solve(
                         return (0, false, 0);
                     }
                     let mut rng = item_rng(params.seed, (ray_set << 32) | i as u64);
-                    trace_point(setup, &pops, &gradients, i, params.rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
+                    trace_point(setup, &pops, &fits, i, params.rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
                     let outcome = solve_point(setup, i, &ws.radiation, &params.local, out, &mut ws.local);
                     on_point();
                     (outcome.iterations, outcome.singular, ws.radiation.lost_paths)

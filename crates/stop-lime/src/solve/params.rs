@@ -19,7 +19,10 @@ pub enum RaySchedule {
 /// How the populations vary inside a Voronoi cell along the photon paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellPopulations {
-    /// Linear, with limited least-squares gradients ([`crate::transport::reconstruct`]).
+    /// Quadratic least-squares fits where a cell has enough interior neighbours, limited
+    /// linear elsewhere ([`crate::transport::reconstruct`]).
+    Quadratic,
+    /// Limited linear least-squares fits.
     Linear,
     /// Constant, the point's own values (LIME 1.9.5); first order in the cell size.
     Constant,
@@ -49,7 +52,7 @@ pub struct SolveParams {
     /// extrapolation needs four iterates (Ng 1974), and taking it at every fourth keeps the
     /// iterates it uses free of earlier extrapolations (Olson, Auer & Buchler 1986 §3).
     pub ng_period: usize,
-    /// The populations inside a cell (default linear).
+    /// The populations inside a cell (default quadratic).
     pub cells: CellPopulations,
     /// The local inner loop.
     pub local: LocalParams,
@@ -81,7 +84,7 @@ impl SolveParams {
             },
             rays: RaySchedule::Fixed,
             ng_period: 4,
-            cells: CellPopulations::Linear,
+            cells: CellPopulations::Quadratic,
         }
     }
 

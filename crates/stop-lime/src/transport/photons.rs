@@ -13,8 +13,8 @@ use crate::solve::local::mean_intensity;
 use crate::solve::setup::SolverSetup;
 use crate::transport::formal::MASER_TAU_LIMIT;
 use crate::transport::profile::{erf, mean_gaussian};
-use crate::transport::reconstruct::populations_at;
-use crate::transport::segment::{SegmentLines, Station, segment_lines};
+use crate::transport::reconstruct::{CellFit, populations_at};
+use crate::transport::segment::{STATIONS, SegmentLines, Station, segment_lines};
 use crate::transport::walk::exit_step;
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -75,7 +75,8 @@ pub struct PointRadiation {
 #[derive(Debug, Clone, Default)]
 pub struct TraceScratch {
     tau: Vec<f64>,
-    stations: [Vec<f64>; 3],
+    station_fields: Vec<Station>,
+    station_pops: Vec<f64>,
     segment: SegmentLines,
     own: SegmentLines,
     full_sum: Vec<f64>,
@@ -83,14 +84,14 @@ pub struct TraceScratch {
 }
 
 /// Sends `n_photons` photons from interior point `i` with the populations `pops`
-/// (`[point * n_levels + level]`) and their limited gradients `gradients` (same layout,
-/// [`crate::transport::reconstruct::GradientStencil::gradients`]; all zero for
-/// populations constant in each cell), drawing directions and velocities from `rng`.
+/// (`[point * n_levels + level]`) and their fits inside the cells `fits` (same layout,
+/// [`crate::transport::reconstruct::GradientStencil::fit`]; all zero for populations
+/// constant in each cell), drawing directions and velocities from `rng`.
 #[allow(clippy::too_many_arguments)]
 pub fn trace_point(
     setup: &SolverSetup<'_>,
     pops: &[f64],
-    gradients: &[[f64; 3]],
+    fits: &[CellFit],
     i: usize,
     n_photons: usize,
     rng: &mut Xoshiro256PlusPlus,
@@ -112,9 +113,6 @@ pub fn trace_point(
     scratch.tau.resize(n_lines, 0.0);
     scratch.full_sum.clear();
     scratch.full_sum.resize(n_lines, 0.0);
-    for buf in &mut scratch.stations {
-        buf.resize(n_levels, 0.0);
-    }
     let b_i = setup.doppler_b_m_s[i];
     let v_i = setup.velocity_m_s[i];
     for k in 0..n_photons {
@@ -138,24 +136,32 @@ pub fn trace_point(
                 break;
             };
             let end_m = std::array::from_fn(|k| x[k] + step.length_m * dir[k]);
-            let mid_m = std::array::from_fn(|k| x[k] + 0.5 * step.length_m * dir[k]);
-            let stations = [start, station_at(setup, mid_m, dir), station_at(setup, end_m, dir)];
-            for (buf, at) in scratch.stations.iter_mut().zip([x, mid_m, end_m]) {
-                populations_at(mesh, pops, gradients, cell, at, buf);
+            let at = |s: usize| -> [f64; 3] { std::array::from_fn(|k| x[k] + step.length_m * (s as f64 / (STATIONS - 1) as f64) * dir[k]) };
+            let stations = &mut scratch.station_fields;
+            stations.clear();
+            stations.push(start);
+            stations.extend((1..STATIONS).map(|s| station_at(setup, at(s), dir)));
+            scratch.station_pops.resize(STATIONS * n_levels, 0.0);
+            for (s, buf) in scratch.station_pops.chunks_mut(n_levels).enumerate() {
+                populations_at(mesh, pops, fits, cell, at(s), buf);
             }
-            let [p0, p1, p2] = &scratch.stations;
+            let last = stations[STATIONS - 1];
             if cell == i {
-                segment_lines(setup, cell, &stations, [p0, p1, p2], step.length_m, v_photon, &mut scratch.own);
+                segment_lines(setup, cell, stations, &scratch.station_pops, step.length_m, v_photon, &mut scratch.own);
                 // the constant-cell operator of the local iteration: the profile averaged over
-                // the segment, Simpson's rule for the columns in units of the point's densities
+                // the segment, composite Simpson's rule for the columns in units of the
+                // point's densities
                 let b = setup.doppler_b_m_s[cell];
-                let profile = mean_gaussian((v_photon - start.v_proj_m_s) / b, (v_photon - stations[2].v_proj_m_s) / b);
-                let simpson = |f: fn(&Station) -> f64| step.length_m * (f(&stations[0]) + 4.0 * f(&stations[1]) + f(&stations[2])) / 6.0;
+                let profile = mean_gaussian((v_photon - start.v_proj_m_s) / b, (v_photon - last.v_proj_m_s) / b);
+                let simpson = |f: fn(&Station) -> f64| {
+                    let inner: f64 = (1..STATIONS - 1).map(|s| f(&stations[s]) * if s % 2 == 1 { 4.0 } else { 2.0 }).sum();
+                    step.length_m * (f(&stations[0]) + inner + f(&last)) / (3.0 * (STATIONS - 1) as f64)
+                };
                 let relative = |column: f64, own: f64| if own > 0.0 { column / own } else { 0.0 };
                 local_line_path_m = profile * relative(simpson(|s| s.molecule_m3), setup.molecule_density_m3[cell]);
                 local_dust_path_m = relative(simpson(|s| s.gas_m3), setup.gas_density_m3[cell]);
             } else {
-                segment_lines(setup, cell, &stations, [p0, p1, p2], step.length_m, v_photon, &mut scratch.segment);
+                segment_lines(setup, cell, stations, &scratch.station_pops, step.length_m, v_photon, &mut scratch.segment);
                 let mut min_tau = f64::INFINITY;
                 for l in 0..n_lines {
                     intensity[l] += (-tau[l].max(MASER_TAU_LIMIT)).exp() * scratch.segment.emitted[l];
@@ -168,7 +174,7 @@ pub fn trace_point(
                 }
             }
             x = end_m;
-            start = stations[2];
+            start = last;
             cell = step.next;
             if mesh.is_sink[cell] {
                 for (l, line) in setup.lines.iter().enumerate() {

@@ -1,44 +1,130 @@
-//! Linear reconstruction of the level populations inside each Voronoi cell.
+//! Reconstruction of the level populations inside each Voronoi cell.
 //!
 //! LIME gives a whole cell the populations of its point (`lime-algorithm.md` §3.2 step 6).
 //! On a log-radius grid a cell spans tens of per cent of its radius and is not centred on
 //! its point (the outer neighbours lie farther away than the inner ones), so a constant
 //! value misplaces excitation by an amount of first order in the cell size: in van
 //! Zadelhoff et al. (2002) problem 1a that made the intermediate radii 40 % too excited at
-//! 1000 points. Here each cell carries `p(x) = p_c + g_c · (x − x_c)` per level, with the
-//! gradient `g_c` fitted by weighted least squares to the Delaunay neighbours (Barth &
-//! Jespersen 1989, AIAA 89-0366, eq. 6: weights `1/|x_j − x_c|²`) and limited so that the
+//! 1000 points. Here each cell carries a polynomial per level fitted by weighted least
+//! squares to the values at its Delaunay neighbours, `f_j − f_c ≈ c · φ(x_j − x_c)`,
+//! weights `1/|x_j − x_c|²` (Barth & Jespersen 1989, AIAA 89-0366, eq. 6; Barth 1993,
+//! AIAA 93-0668, for the quadratic, "k-exact" form). The basis φ is linear (3 terms) or
+//! quadratic (9 terms: the gradient and the Hessian). A linear fit is limited so that the
 //! value at every face midpoint stays inside the range of the cell and its neighbours
-//! (their eq. 8). Sinks carry no populations and are left out of the fit.
+//! (Barth & Jespersen eq. 8); every value is clamped to that range where it is evaluated.
+//! Sinks carry no populations and are left out; a cell with too few interior neighbours
+//! for the quadratic (fewer than [`MIN_QUADRATIC_NEIGHBOURS`], or a singular fit) is linear.
 
 use crate::solve::setup::Mesh;
 use crate::solve::stateq::POPULATION_FLOOR;
 use rayon::prelude::*;
 
-/// The geometric part of the least-squares fit, fixed for a mesh: the gradient of a field
-/// `f` at point `c` is `Σ_j w_cj (f_j − f_c)` over the neighbours `j` of `c`.
-#[derive(Debug, Clone)]
-pub struct GradientStencil {
-    /// `w_cj` for every directed Delaunay edge, in the order of [`Mesh::neighbours`]
-    /// (zero for sinks and for points whose neighbours do not span three dimensions).
-    weights: Vec<[f64; 3]>,
+/// Terms of the quadratic basis.
+pub const N_TERMS: usize = 9;
+
+/// Fewest interior neighbours for a quadratic fit (9 unknowns, one spare).
+pub const MIN_QUADRATIC_NEIGHBOURS: usize = 10;
+
+/// The shape of the fit in each cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FitOrder {
+    /// Limited linear.
+    Linear,
+    /// Quadratic where the neighbours allow, limited linear elsewhere.
+    Quadratic,
 }
 
-/// The 3 × 3 inverse of a symmetric matrix, `None` when it is (nearly) singular.
-fn inverse_3x3(m: [[f64; 3]; 3]) -> Option<[[f64; 3]; 3]> {
-    let cof = |r0: usize, r1: usize, c0: usize, c1: usize| m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0];
-    let c = [
-        [cof(1, 2, 1, 2), -cof(1, 2, 0, 2), cof(1, 2, 0, 1)],
-        [-cof(0, 2, 1, 2), cof(0, 2, 0, 2), -cof(0, 2, 0, 1)],
-        [cof(0, 1, 1, 2), -cof(0, 1, 0, 2), cof(0, 1, 0, 1)],
-    ];
-    let det = m[0][0] * c[0][0] + m[0][1] * c[0][1] + m[0][2] * c[0][2];
-    let scale = m[0][0] * m[1][1] * m[2][2];
-    if !(det.is_finite() && det.abs() > 1e-12 * scale.abs() && det != 0.0) {
-        return None;
+/// `φ(d) = (dx, dy, dz, dx²/2, dy²/2, dz²/2, dx dy, dx dz, dy dz)`: `c · φ(d)` is the Taylor
+/// polynomial with gradient `c[0..3]` and Hessian entries `c[3..9]`.
+fn basis(d: [f64; 3]) -> [f64; N_TERMS] {
+    [d[0], d[1], d[2], 0.5 * d[0] * d[0], 0.5 * d[1] * d[1], 0.5 * d[2] * d[2], d[0] * d[1], d[0] * d[2], d[1] * d[2]]
+}
+
+/// The fit of one level in one cell: the value at `x` is `f_c + coeff · φ(x − x_c)`,
+/// clamped to `[lo, hi]`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CellFit {
+    /// Coefficients of [`basis`] (the last six zero for a linear fit).
+    pub coeff: [f64; N_TERMS],
+    /// Smallest value of the cell and its interior neighbours.
+    pub lo: f64,
+    /// Largest.
+    pub hi: f64,
+}
+
+/// Inverse of the dense symmetric positive `n × n` matrix `m` (row-major) by Gauss–Jordan
+/// elimination with partial pivoting; `None` when a pivot falls below `1e-12` of the largest
+/// diagonal entry (a fit the neighbours do not determine).
+fn invert<const N: usize>(mut m: [[f64; N]; N]) -> Option<[[f64; N]; N]> {
+    let scale = (0..N).map(|k| m[k][k].abs()).fold(0.0, f64::max);
+    let mut inv: [[f64; N]; N] = std::array::from_fn(|r| std::array::from_fn(|k| if r == k { 1.0 } else { 0.0 }));
+    for col in 0..N {
+        let pivot_row = (col..N).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+        m.swap(col, pivot_row);
+        inv.swap(col, pivot_row);
+        let pivot = m[col][col];
+        if !(pivot.is_finite() && pivot.abs() > 1e-12 * scale) {
+            return None;
+        }
+        for k in 0..N {
+            m[col][k] /= pivot;
+            inv[col][k] /= pivot;
+        }
+        for row in (0..N).filter(|&r| r != col) {
+            let factor = m[row][col];
+            if factor != 0.0 {
+                for k in 0..N {
+                    m[row][k] -= factor * m[col][k];
+                    inv[row][k] -= factor * inv[col][k];
+                }
+            }
+        }
     }
-    // the adjugate is the transposed cofactor matrix; m is symmetric, so is c
-    Some(std::array::from_fn(|r| std::array::from_fn(|k| c[k][r] / det)))
+    Some(inv)
+}
+
+/// Least-squares weights `W_j` with `c = Σ_j W_j (f_j − f_c)` over the `edges` (offset,
+/// weight) of one cell for the first `n` basis terms; `None` when singular. Offsets are
+/// scaled by `h` (their rms length) inside, so the normal matrix is well balanced.
+fn fit_weights<const N: usize>(edges: &[([f64; 3], f64)]) -> Option<Vec<[f64; N]>> {
+    let h = (edges.iter().map(|(d, _)| d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sum::<f64>() / edges.len() as f64).sqrt();
+    let scaled = |d: &[f64; 3]| -> [f64; N] {
+        let phi = basis(d.map(|v| v / h));
+        std::array::from_fn(|k| phi[k])
+    };
+    let mut normal = [[0.0; N]; N];
+    for (d, w) in edges {
+        let phi = scaled(d);
+        for (r, row) in normal.iter_mut().enumerate() {
+            for (k, v) in row.iter_mut().enumerate() {
+                *v += w * phi[r] * phi[k];
+            }
+        }
+    }
+    let inv = invert(normal)?;
+    // undo the scaling: linear terms carry 1/h, quadratic ones 1/h²
+    let unscale = |k: usize| if k < 3 { 1.0 / h } else { 1.0 / (h * h) };
+    Some(
+        edges
+            .iter()
+            .map(|(d, w)| {
+                let phi = scaled(d);
+                std::array::from_fn(|r| w * unscale(r) * (0..N).map(|k| inv[r][k] * phi[k]).sum::<f64>())
+            })
+            .collect(),
+    )
+}
+
+/// The geometric part of the least-squares fits, fixed for a mesh.
+#[derive(Debug, Clone)]
+pub struct GradientStencil {
+    /// Linear weights for every directed Delaunay edge, in the order of the mesh's
+    /// neighbour lists (zero for sinks and for cells whose neighbours do not span 3-D).
+    linear: Vec<[f64; 3]>,
+    /// Quadratic weights, same layout, all zero for the cells that stay linear.
+    quadratic: Vec<[f64; N_TERMS]>,
+    /// Per point: the quadratic weights are usable.
+    has_quadratic: Vec<bool>,
 }
 
 impl GradientStencil {
@@ -46,85 +132,97 @@ impl GradientStencil {
     #[must_use]
     pub fn new(mesh: &Mesh<'_>) -> Self {
         let offsets = mesh.neighbours.offsets();
-        let mut weights = vec![[0.0; 3]; mesh.neighbours.indices().len()];
+        let n_edges = mesh.neighbours.indices().len();
+        let mut stencil = Self { linear: vec![[0.0; 3]; n_edges], quadratic: vec![[0.0; N_TERMS]; n_edges], has_quadratic: vec![false; mesh.positions_m.len()] };
         for c in (0..mesh.positions_m.len()).filter(|&c| !mesh.is_sink[c]) {
             let xc = mesh.positions_m[c];
-            let edges = || {
-                mesh.neighbours.of(c).iter().map(|&j| j as usize).filter(|&j| !mesh.is_sink[j]).map(|j| {
-                    let d: [f64; 3] = std::array::from_fn(|k| mesh.positions_m[j][k] - xc[k]);
-                    (j, d, 1.0 / (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]))
+            let list = mesh.neighbours.of(c);
+            let slots: Vec<usize> = (0..list.len()).filter(|&k| !mesh.is_sink[list[k] as usize]).collect();
+            let edges: Vec<([f64; 3], f64)> = slots
+                .iter()
+                .map(|&k| {
+                    let d: [f64; 3] = std::array::from_fn(|r| mesh.positions_m[list[k] as usize][r] - xc[r]);
+                    (d, 1.0 / (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]))
                 })
-            };
-            // normal matrix Σ w d dᵀ (Barth & Jespersen eq. 6)
-            let mut normal = [[0.0; 3]; 3];
-            for (_, d, w) in edges() {
-                for (r, row) in normal.iter_mut().enumerate() {
-                    for (k, v) in row.iter_mut().enumerate() {
-                        *v += w * d[r] * d[k];
-                    }
+                .collect();
+            if edges.len() < 3 {
+                continue;
+            }
+            if let Some(w) = fit_weights::<3>(&edges) {
+                for (&k, w) in slots.iter().zip(w) {
+                    stencil.linear[offsets[c] + k] = w;
                 }
             }
-            let Some(inv) = inverse_3x3(normal) else { continue };
-            let list = mesh.neighbours.of(c);
-            for (j, d, w) in edges() {
-                let pos = offsets[c] + list.iter().position(|&n| n as usize == j).unwrap_or(0);
-                weights[pos] = std::array::from_fn(|r| w * (inv[r][0] * d[0] + inv[r][1] * d[1] + inv[r][2] * d[2]));
+            if edges.len() >= MIN_QUADRATIC_NEIGHBOURS
+                && let Some(w) = fit_weights::<N_TERMS>(&edges)
+            {
+                for (&k, w) in slots.iter().zip(w) {
+                    stencil.quadratic[offsets[c] + k] = w;
+                }
+                stencil.has_quadratic[c] = true;
             }
         }
-        Self { weights }
+        stencil
     }
 
-    /// Limited gradients of all levels at all points from the populations `pops`
-    /// (`[point * n_levels + level]`) into `out` (`[point * n_levels + level]`, zero at sinks).
-    pub fn gradients(&self, mesh: &Mesh<'_>, pops: &[f64], n_levels: usize, out: &mut Vec<[f64; 3]>) {
+    /// Fits of all levels at all points from the populations `pops`
+    /// (`[point * n_levels + level]`) into `out` (same layout, default at sinks).
+    pub fn fit(&self, mesh: &Mesh<'_>, pops: &[f64], n_levels: usize, order: FitOrder, out: &mut Vec<CellFit>) {
         out.clear();
-        out.resize(pops.len(), [0.0; 3]);
+        out.resize(pops.len(), CellFit::default());
         let offsets = mesh.neighbours.offsets();
-        out.par_chunks_mut(n_levels).enumerate().for_each(|(c, g)| {
+        out.par_chunks_mut(n_levels).enumerate().for_each(|(c, fits)| {
             if mesh.is_sink[c] {
                 return;
             }
             let xc = mesh.positions_m[c];
             let list = mesh.neighbours.of(c);
-            let interior = || list.iter().map(|&j| j as usize).filter(|&j| !mesh.is_sink[j]);
-            for (level, gl) in g.iter_mut().enumerate() {
+            let quadratic = order == FitOrder::Quadratic && self.has_quadratic[c];
+            for (level, fit) in fits.iter_mut().enumerate() {
                 let fc = pops[c * n_levels + level];
                 let (mut lo, mut hi) = (fc, fc);
-                let mut grad = [0.0; 3];
-                for (k, &j) in list.iter().enumerate() {
-                    let w = self.weights[offsets[c] + k];
-                    let fj = pops[j as usize * n_levels + level];
-                    if !mesh.is_sink[j as usize] {
-                        (lo, hi) = (lo.min(fj), hi.max(fj));
-                        grad = std::array::from_fn(|r| grad[r] + w[r] * (fj - fc));
+                let mut coeff = [0.0; N_TERMS];
+                for (k, &j) in list.iter().enumerate().filter(|(_, j)| !mesh.is_sink[**j as usize]) {
+                    let df = pops[j as usize * n_levels + level] - fc;
+                    (lo, hi) = (lo.min(fc + df), hi.max(fc + df));
+                    if quadratic {
+                        let w = &self.quadratic[offsets[c] + k];
+                        coeff.iter_mut().zip(w).for_each(|(v, w)| *v += w * df);
+                    } else {
+                        let w = &self.linear[offsets[c] + k];
+                        coeff.iter_mut().zip(w).for_each(|(v, w)| *v += w * df);
                     }
                 }
-                // Barth & Jespersen eq. 8: the largest factor keeping every face-midpoint
-                // value within [lo, hi]
-                let mut limit = 1.0f64;
-                for j in interior() {
-                    let half: f64 = (0..3).map(|r| 0.5 * grad[r] * (mesh.positions_m[j][r] - xc[r])).sum();
-                    if half > 0.0 {
-                        limit = limit.min((hi - fc) / half);
-                    } else if half < 0.0 {
-                        limit = limit.min((lo - fc) / half);
+                if !quadratic {
+                    // Barth & Jespersen eq. 8: the largest factor keeping every face-midpoint
+                    // value within [lo, hi]
+                    let mut limit = 1.0f64;
+                    for &j in list.iter().filter(|j| !mesh.is_sink[**j as usize]) {
+                        let half: f64 = (0..3).map(|r| 0.5 * coeff[r] * (mesh.positions_m[j as usize][r] - xc[r])).sum();
+                        if half > 0.0 {
+                            limit = limit.min((hi - fc) / half);
+                        } else if half < 0.0 {
+                            limit = limit.min((lo - fc) / half);
+                        }
                     }
+                    coeff.iter_mut().take(3).for_each(|v| *v *= limit.max(0.0));
                 }
-                *gl = grad.map(|v| v * limit.max(0.0));
+                *fit = CellFit { coeff, lo, hi };
             }
         });
     }
 }
 
-/// Populations of cell `c` at `x_m` from the point values and limited gradients, floored at
-/// [`POPULATION_FLOOR`], into `out` (`n_levels` values).
-pub fn populations_at(mesh: &Mesh<'_>, pops: &[f64], gradients: &[[f64; 3]], c: usize, x_m: [f64; 3], out: &mut [f64]) {
+/// Populations of cell `c` at `x_m` from the point values and fits, clamped to each fit's
+/// range and floored at [`POPULATION_FLOOR`], into `out` (`n_levels` values).
+pub fn populations_at(mesh: &Mesh<'_>, pops: &[f64], fits: &[CellFit], c: usize, x_m: [f64; 3], out: &mut [f64]) {
     let n = out.len();
     let xc = mesh.positions_m[c];
-    let d = [x_m[0] - xc[0], x_m[1] - xc[1], x_m[2] - xc[2]];
+    let phi = basis([x_m[0] - xc[0], x_m[1] - xc[1], x_m[2] - xc[2]]);
     for (level, o) in out.iter_mut().enumerate() {
-        let g = gradients[c * n + level];
-        *o = (pops[c * n + level] + g[0] * d[0] + g[1] * d[1] + g[2] * d[2]).max(POPULATION_FLOOR);
+        let fit = &fits[c * n + level];
+        let value = pops[c * n + level] + fit.coeff.iter().zip(&phi).map(|(a, b)| a * b).sum::<f64>();
+        *o = value.clamp(fit.lo, fit.hi).max(POPULATION_FLOOR);
     }
 }
 
@@ -157,16 +255,46 @@ mod tests {
         // two "levels": a linear field and its complement, as populations summing to 1
         let f = |p: &[f64; 3]| 0.3 + 0.02 * p[0] - 0.01 * p[1] + 0.03 * p[2];
         let pops: Vec<f64> = pts.iter().flat_map(|p| [f(p), 1.0 - f(p)]).collect();
-        let mut grads = Vec::new();
-        stencil.gradients(&mesh, &pops, 2, &mut grads);
+        let mut fits = Vec::new();
         let mut out = [0.0; 2];
-        for c in (0..pts.len()).filter(|&c| !sinks[c]) {
-            // linear data: the limiter is inactive and the fit exact
-            assert!((grads[2 * c][0] - 0.02).abs() < 1e-12 && (grads[2 * c][1] + 0.01).abs() < 1e-12, "point {c}");
-            let x = [pts[c][0] + 0.2, pts[c][1] - 0.1, pts[c][2] + 0.3];
-            populations_at(&mesh, &pops, &grads, c, x, &mut out);
-            assert!((out[0] - f(&x)).abs() < 1e-12 && (out[0] + out[1] - 1.0).abs() < 1e-12);
+        for order in [FitOrder::Linear, FitOrder::Quadratic] {
+            stencil.fit(&mesh, &pops, 2, order, &mut fits);
+            for c in (0..pts.len()).filter(|&c| !sinks[c]) {
+                // linear data: the limiter is inactive and both fits exact
+                let g = fits[2 * c].coeff;
+                assert!((g[0] - 0.02).abs() < 1e-10 && (g[1] + 0.01).abs() < 1e-10 && g[3].abs() < 1e-10, "point {c}: {g:?}");
+                // 40 % of the way to each interior neighbour: inside the clamping range
+                for &j in nb.of(c).iter().filter(|j| !sinks[**j as usize]) {
+                    let x: [f64; 3] = std::array::from_fn(|k| 0.6 * pts[c][k] + 0.4 * pts[j as usize][k]);
+                    populations_at(&mesh, &pops, &fits, c, x, &mut out);
+                    assert!((out[0] - f(&x)).abs() < 1e-10 && (out[0] + out[1] - 1.0).abs() < 1e-10, "{order:?} point {c}");
+                }
+            }
         }
+    }
+
+    #[test]
+    fn quadratic_fields_are_reconstructed_exactly_where_the_neighbours_allow() {
+        let (pts, sinks) = lattice();
+        let nb = Delaunay::new(&pts).expect("lattice").vertex_neighbours();
+        let mesh = Mesh { positions_m: &pts, is_sink: &sinks, neighbours: &nb };
+        let stencil = GradientStencil::new(&mesh);
+        let f = |p: &[f64; 3]| 2.0 + 0.1 * p[0] - 0.05 * p[1] * p[1] + 0.02 * p[0] * p[2];
+        let pops: Vec<f64> = pts.iter().map(f).collect();
+        let mut fits = Vec::new();
+        stencil.fit(&mesh, &pops, 1, FitOrder::Quadratic, &mut fits);
+        let mut out = [0.0];
+        let mut n_quadratic = 0;
+        for c in (0..pts.len()).filter(|&c| !sinks[c] && stencil.has_quadratic[c]) {
+            n_quadratic += 1;
+            // short of the neighbours (no clamping) the value is exact
+            for &j in nb.of(c).iter().filter(|j| !sinks[**j as usize]) {
+                let x: [f64; 3] = std::array::from_fn(|k| 0.8 * pts[c][k] + 0.2 * pts[j as usize][k]);
+                populations_at(&mesh, &pops, &fits, c, x, &mut out);
+                assert!((out[0] - f(&x)).abs() < 1e-10, "point {c}: {} vs {}", out[0], f(&x));
+            }
+        }
+        assert!(n_quadratic > 20, "only {n_quadratic} quadratic cells");
     }
 
     #[test]
@@ -179,8 +307,8 @@ mod tests {
         let peak = 2 * 36 + 2 * 6 + 2;
         let pops: Vec<f64> = (0..pts.len()).map(|c| if c == peak { 1.0 } else { 0.1 }).collect();
         let mut grads = Vec::new();
-        stencil.gradients(&mesh, &pops, 1, &mut grads);
-        assert_eq!(grads[peak], [0.0; 3]);
+        stencil.fit(&mesh, &pops, 1, FitOrder::Linear, &mut grads);
+        assert_eq!(grads[peak].coeff, [0.0; N_TERMS]);
         for c in (0..pts.len()).filter(|&c| !sinks[c]) {
             for &j in nb.of(c) {
                 let mid: [f64; 3] = std::array::from_fn(|k| 0.5 * (pts[c][k] + pts[j as usize][k]));

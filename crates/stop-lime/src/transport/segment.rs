@@ -1,18 +1,22 @@
 //! The formal solution across the part of a photon path inside one Voronoi cell.
 //!
-//! The path inside the cell is sampled at three stations (entry, middle, exit). At each the
-//! model gives the molecule and gas densities and the projected velocity, and the cell's
-//! linear reconstruction ([`crate::transport::reconstruct`]) the level populations. The
-//! segment is split in two halves: the optical depth of a half integrates the quadratic
-//! through the three stations' opacities (so the whole segment gets Simpson's rule), the
-//! profile is averaged over the half's velocity range ([`mean_gaussian`]), and the source
-//! function varies linearly in τ between the half's ends ([`linear_source_weights`]). A half
+//! The path inside the cell is sampled at an odd number of equally spaced stations (entry,
+//! …, exit; [`STATIONS`]). At each the model gives the molecule and gas densities and the
+//! projected velocity, and the cell's reconstruction ([`crate::transport::reconstruct`]) the
+//! level populations. Each interval between stations is a "half" of a pair: its optical
+//! depth integrates the quadratic through the pair's three stations' opacities (so each
+//! pair gets Simpson's rule), the profile is averaged over the half's velocity range
+//! ([`mean_gaussian`]), and the source function varies linearly in τ between the half's
+//! ends ([`linear_source_weights`]). A half
 //! whose source function is undefined at an end (no opacity there, or a maser) falls back
 //! to a constant source function, `j Δs (1 − e^{−Δτ}) / Δτ`.
 
 use crate::solve::setup::SolverSetup;
 use crate::transport::formal::{MASER_TAU_LIMIT, escape_factor, linear_source_weights};
 use crate::transport::profile::mean_gaussian;
+
+/// Stations per segment (entry and exit included).
+pub const STATIONS: usize = 3;
 
 /// Model fields at one station of a path.
 #[derive(Debug, Clone, Copy)]
@@ -43,52 +47,60 @@ fn half_integrals(f: [f64; 3], half_m: f64) -> [f64; 2] {
 }
 
 /// Optical depth and emission of the segment of length `length_m` inside the cell of
-/// `cell`, for a photon at velocity `v_photon_m_s`, with the stations `st` (near end,
-/// middle, far end) and the populations there `p` (each `n_levels` values).
+/// `cell`, for a photon at velocity `v_photon_m_s`, with the stations `st` (an odd number
+/// ≥ 3, equally spaced from the near end to the far end) and the populations there `p`
+/// (`n_levels` values per station, in station order). Each consecutive triple of stations
+/// is one pair of halves.
 pub fn segment_lines(
     setup: &SolverSetup<'_>,
     cell: usize,
-    st: &[Station; 3],
-    p: [&[f64]; 3],
+    st: &[Station],
+    p: &[f64],
     length_m: f64,
     v_photon_m_s: f64,
     out: &mut SegmentLines,
 ) {
     let n_lines = setup.n_lines();
+    let n_levels = setup.n_levels;
     out.dtau.clear();
     out.emitted.clear();
     let b = setup.doppler_b_m_s[cell];
-    let x = st.map(|s| (v_photon_m_s - s.v_proj_m_s) / b);
-    let phi = [mean_gaussian(x[0], x[1]), mean_gaussian(x[1], x[2])];
     let relative = |value: f64, own: f64| if own > 0.0 { value / own } else { 0.0 };
-    let w_mol = st.map(|s| relative(s.molecule_m3, setup.molecule_density_m3[cell]));
-    let w_gas = st.map(|s| relative(s.gas_m3, setup.gas_density_m3[cell]));
-    let half_m = 0.5 * length_m;
+    let n_halves = st.len() - 1;
+    let half_m = length_m / n_halves as f64;
     for (l, line) in setup.lines.iter().enumerate() {
         let base = cell * n_lines + l;
         let kappa0 = setup.kappa0_m[base];
         let dust_source = setup.dust_source[base];
-        // α and j of B&H 2010 eqs. 3–4 in occupation units per unit profile (SolverSetup::kappa0_m)
-        let absorb: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * (p[s][line.lo] * line.weight_ratio - p[s][line.up]));
-        let emit: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * p[s][line.up]);
-        let dust: [f64; 3] = std::array::from_fn(|s| setup.dust_alpha_m[base] * w_gas[s]);
-        let (col_absorb, col_emit, col_dust) = (half_integrals(absorb, half_m), half_integrals(emit, half_m), half_integrals(dust, half_m));
         let (mut tau, mut emitted) = (0.0f64, 0.0);
-        for h in 0..2 {
-            let dtau = (phi[h] * col_absorb[h] + col_dust[h]).max(MASER_TAU_LIMIT);
-            let source = |s: usize| {
-                let opacity = phi[h] * absorb[s] + dust[s];
-                (opacity > 0.0).then(|| (phi[h] * emit[s] + dust_source * dust[s]) / opacity)
-            };
-            let add = match (source(h), source(h + 1)) {
-                (Some(near), Some(far)) if dtau > 0.0 => {
-                    let (w_near, w_far) = linear_source_weights(dtau);
-                    w_near * near + w_far * far
-                }
-                _ => (phi[h] * col_emit[h] + dust_source * col_dust[h]) * escape_factor(dtau),
-            };
-            emitted += (-tau.max(MASER_TAU_LIMIT)).exp() * add;
-            tau += dtau;
+        for q in (0..n_halves).step_by(2) {
+            let s3 = [&st[q], &st[q + 1], &st[q + 2]];
+            let pop = |s: usize, level: usize| p[(q + s) * n_levels + level];
+            let x = s3.map(|s| (v_photon_m_s - s.v_proj_m_s) / b);
+            let phi = [mean_gaussian(x[0], x[1]), mean_gaussian(x[1], x[2])];
+            let w_mol = s3.map(|s| relative(s.molecule_m3, setup.molecule_density_m3[cell]));
+            let w_gas = s3.map(|s| relative(s.gas_m3, setup.gas_density_m3[cell]));
+            // α and j of B&H 2010 eqs. 3–4 in occupation units per unit profile (SolverSetup::kappa0_m)
+            let absorb: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * (pop(s, line.lo) * line.weight_ratio - pop(s, line.up)));
+            let emit: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * pop(s, line.up));
+            let dust: [f64; 3] = std::array::from_fn(|s| setup.dust_alpha_m[base] * w_gas[s]);
+            let (col_absorb, col_emit, col_dust) = (half_integrals(absorb, half_m), half_integrals(emit, half_m), half_integrals(dust, half_m));
+            for h in 0..2 {
+                let dtau = (phi[h] * col_absorb[h] + col_dust[h]).max(MASER_TAU_LIMIT);
+                let source = |s: usize| {
+                    let opacity = phi[h] * absorb[s] + dust[s];
+                    (opacity > 0.0).then(|| (phi[h] * emit[s] + dust_source * dust[s]) / opacity)
+                };
+                let add = match (source(h), source(h + 1)) {
+                    (Some(near), Some(far)) if dtau > 0.0 => {
+                        let (w_near, w_far) = linear_source_weights(dtau);
+                        w_near * near + w_far * far
+                    }
+                    _ => (phi[h] * col_emit[h] + dust_source * col_dust[h]) * escape_factor(dtau),
+                };
+                emitted += (-tau.max(MASER_TAU_LIMIT)).exp() * add;
+                tau += dtau;
+            }
         }
         out.dtau.push(tau);
         out.emitted.push(emitted);
