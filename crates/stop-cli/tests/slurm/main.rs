@@ -166,6 +166,32 @@ fn a_20_task_grid_array_merges_into_the_local_executors_results() {
     assert_eq!(runs, want);
 }
 
+#[test]
+fn a_grid_array_survives_a_server_restart_mid_run() {
+    if !slurm_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--executor", "slurm", "--slurm-poll-ms", "300", "--slurm-mem-mb", "256", "--slurm-models-per-task", "10"];
+    let mut s = Server::start_with(dir.path(), &args);
+    let job = s.run_job("grid", &GRID_200);
+    eventually("the array to execute", || (s.phase(&job) == "EXECUTING").then_some(()));
+    s.kill9();
+    let s = Server::start_with(dir.path(), &args);
+    let doc = s.wait_final(&job);
+    assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "{doc}");
+    let (status, merged) = s.get(&format!("{job}/results/grid.tsv"));
+    assert_eq!(status, 200);
+    let merged = String::from_utf8(merged).unwrap();
+    let models: Vec<&str> = merged.lines().filter(|l| !l.starts_with('#')).skip(1).map(|l| l.split('\t').next().unwrap()).collect();
+    let expected: Vec<String> = (1..=200).map(|m| m.to_string()).collect();
+    assert_eq!(models, expected, "every model once, in order");
+    // The restarted server followed the array it had submitted: one array, 20 tasks, one merge.
+    let uws_id = job.rsplit('/').next().unwrap();
+    let runs = squeue(&["-r", "--states=all", &format!("--name=stop-{uws_id}"), "-o", "%i"]);
+    assert_eq!(runs.lines().count(), 21, "{runs}");
+}
+
 /// Runs `stop serve --executor slurm` with `env` and expects it to refuse to start; returns
 /// what it printed on stderr.
 fn refused_start(env: &[(&str, &std::ffi::OsStr)]) -> String {
