@@ -4,7 +4,9 @@
 //!   each weighing `1/n²` in its pixel.
 //! * [`RayLayout::GridPoints`]: LIME's default (`lime-algorithm.md` §4.2): one ray through the
 //!   sky projection of each interior grid point (at most `max_per_pixel` per pixel, in grid
-//!   order), plus zero-intensity rays on the rim circle of radius R. Pixels with two rays or
+//!   order; points projected outside the image are traced too and serve the interpolation
+//!   near the image edges, which reproduces LIME's cubes), plus zero-intensity rays on the rim
+//!   circle of radius R. Pixels with two rays or
 //!   more take the plain mean of theirs; the others take the linear (barycentric)
 //!   interpolation at their centre inside the 2-D Delaunay triangulation of all rays
 //!   (triangulated with `spade`). The image then follows the grid's resolution.
@@ -80,6 +82,7 @@ pub(crate) fn grid_point_plan(
     for p in projected_m {
         let (fi, fj) = ((p[0] / pixel_m + half).floor(), (p[1] / pixel_m + half).floor());
         if fi < 0.0 || fj < 0.0 || fi >= n_pixels as f64 || fj >= n_pixels as f64 {
+            plan.rays_m.push(*p);
             continue;
         }
         let slot = &mut in_pixel[fj as usize * n_pixels + fi as usize];

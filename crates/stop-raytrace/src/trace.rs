@@ -132,8 +132,16 @@ pub(crate) fn trace_ray(
             let u_end = dot(ray.dir, grid.velocity_at(end));
             if !setup.mesh.is_sink[cell] && b > 0.0 {
                 scratch.pieces.clear();
-                let tol = params.velocity_tolerance * b;
-                linear_pieces(grid, ray, pos, (0.0, ds), (u_here, u_end), tol, params.max_velocity_splits, &mut scratch.pieces);
+                if let Some(n) = params.lime_velocity_samples {
+                    // LIME: the velocity at i·Δs/n, i = 0 … n−1, each held over Δs/n
+                    for i in 0..n {
+                        let u = if i == 0 { u_here } else { dot(ray.dir, grid.velocity_at(along(pos, ray.dir, ds * i as f64 / n as f64))) };
+                        scratch.pieces.push((ds / n as f64, u, u));
+                    }
+                } else {
+                    let tol = params.velocity_tolerance * b;
+                    linear_pieces(grid, ray, pos, (0.0, ds), (u_here, u_end), tol, params.max_velocity_splits, &mut scratch.pieces);
+                }
                 let i_dust = cell * n_lines + band.image_line;
                 let (dust_alpha, dust_source) = (setup.dust_alpha_m[i_dust], setup.dust_source[i_dust]);
                 let pops = &grid.pops[cell * n_levels..(cell + 1) * n_levels];

@@ -3,6 +3,7 @@
 use super::{ImagesOptions, default_model_path, run as run_images};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use stop_raytrace::params::LIME_VELOCITY_SAMPLES;
 use stop_raytrace::rays::LIME_MAX_RAYS_PER_PIXEL;
 use stop_raytrace::{RayLayout, RaytraceParams};
 
@@ -22,6 +23,13 @@ pub struct LimeImagesArgs {
     /// projected grid points.
     #[arg(long)]
     pub sub_pixel: Option<usize>,
+    /// STOP's own velocity treatment along rays (adaptive linear pieces, exact profile
+    /// means) instead of LIME's 10 left-aligned samples per cell step.
+    #[arg(long)]
+    pub adaptive_velocity: bool,
+    /// Also write STOP's cubes (K, FITS) into this directory.
+    #[arg(long)]
+    pub write_cubes: Option<PathBuf>,
 }
 
 /// Runs the comparison, prints it and `N passed, M failed`.
@@ -34,12 +42,13 @@ pub fn run(args: &LimeImagesArgs) -> anyhow::Result<ExitCode> {
         Some(per_side) => RayLayout::SubPixel { per_side },
         None => RayLayout::GridPoints { max_per_pixel: LIME_MAX_RAYS_PER_PIXEL },
     };
-    let params = RaytraceParams { layout, ..RaytraceParams::default() };
+    let params = RaytraceParams { layout, lime_velocity_samples: (!args.adaptive_velocity).then_some(LIME_VELOCITY_SAMPLES), ..RaytraceParams::default() };
     let options = ImagesOptions {
         reference_dir: args.reference.clone().unwrap_or_else(crate::default_reference_dir),
         model_path: args.model.clone().unwrap_or_else(default_model_path),
         populations: args.populations.clone(),
         params,
+        write_cubes: args.write_cubes.clone(),
     };
     let report = run_images(&options)?;
     print!("{}", report.text);

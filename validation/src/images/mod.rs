@@ -17,6 +17,8 @@ use stop_lime::pops::io::PopulationFile;
 use stop_lime::solve::model_run::read_dust;
 use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
 use stop_model::ModelFile;
+use stop_model::file::ImageUnit;
+use stop_raytrace::fits::{SkyPlacement, write_cube};
 use stop_raytrace::{RaytraceParams, TraceGrid, render};
 
 pub use report::{ImagesReport, PopulationSource};
@@ -33,6 +35,8 @@ pub struct ImagesOptions {
     pub populations: Option<PathBuf>,
     /// Ray-tracer settings.
     pub params: RaytraceParams,
+    /// Where to write STOP's cubes (K), if anywhere.
+    pub write_cubes: Option<PathBuf>,
 }
 
 /// STOP's model file of model A, `validation/models/lime_modelA.toml`.
@@ -80,6 +84,7 @@ pub fn run(options: &ImagesOptions) -> anyhow::Result<ImagesReport> {
     let cubes = trace_all(&file, &lime.grid.positions_m, &lime.grid.is_sink, &lime.grid.neighbours, &lime.pops, &options.params)?;
     for (cube, seconds) in &cubes {
         report.compare(cube, *seconds, PopulationSource::LimeGrid)?;
+        save(options, cube, "lime_grid")?;
     }
 
     match &options.populations {
@@ -89,11 +94,22 @@ pub fn run(options: &ImagesOptions) -> anyhow::Result<ImagesReport> {
             let cubes = trace_all(&file, &grid.positions_m, &grid.is_sink, &grid.neighbours, &stop.pops, &options.params)?;
             for (cube, seconds) in &cubes {
                 report.compare(cube, *seconds, PopulationSource::Stop(path.clone()))?;
+                save(options, cube, "stop_pops")?;
             }
         }
         None => report.note_missing_populations(),
     }
     Ok(report)
+}
+
+/// Writes a cube in K to `<dir>/<stem>_<label>_Kelvin.fits` when asked to.
+fn save(options: &ImagesOptions, cube: &stop_raytrace::ImageCube, label: &str) -> anyhow::Result<()> {
+    if let Some(dir) = &options.write_cubes {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join(format!("{}_{label}_Kelvin.fits", cube.file_stem));
+        write_cube(&path, cube, ImageUnit::Kelvin, &SkyPlacement::default()).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// The reference cube of a run directory, image stem and unit suffix.

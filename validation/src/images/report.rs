@@ -47,7 +47,8 @@ impl ImagesReport {
     /// An empty report for the model A directory.
     #[must_use]
     pub fn new(model_a: &Path, params: &RaytraceParams) -> Self {
-        let text = format!("LIME model A image cubes ({}), STOP rays: {:?}\n", model_a.display(), params.layout);
+        let velocity = params.lime_velocity_samples.map_or_else(|| "adaptive linear pieces".to_owned(), |n| format!("LIME's {n} samples per cell"));
+        let text = format!("LIME model A image cubes ({}), STOP rays: {:?}, velocities along rays: {velocity}\n", model_a.display(), params.layout);
         Self { model_a: model_a.to_path_buf(), text, passed: 0, failed: 0 }
     }
 
