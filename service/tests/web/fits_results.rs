@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{Browser, DEADLINE, Server, exported, fill, fits_fixtures, number_after, screenshot_dir};
+use super::{Browser, DEADLINE, Server, exported, fill, fits_fixtures, load_observed, number_after, screenshot_dir};
 
 #[test]
 fn lte_job_fits_spectrum_and_png_results() {
@@ -45,6 +45,15 @@ fn lte_job_fits_spectrum_and_png_results() {
         assert!((v - row[v_col]).abs() < 1e-6, "velocity {v} km/s, TSV {}", row[v_col]);
         assert!((t - row[t_col]).abs() <= 1e-6 * row[t_col].abs().max(1e-3), "Tmb {t} K, TSV {}", row[t_col]);
     }
+    // An observed spectrum on a velocity axis in km/s goes onto this km/s axis as it is.
+    // Residuals exist where the model does: the observed samples (-300 to 300 by 0.5 km/s)
+    // inside the model's velocity range.
+    let fixtures = fits_fixtures(tmp.path());
+    let (v_lo, v_hi) = rows.iter().map(|r| r[v_col]).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let inside = (0..1201_u32).map(|k| -300.0 + 0.5 * f64::from(k)).filter(|v| (v_lo..=v_hi).contains(v)).count();
+    let note = load_observed(&browser, &fixtures.spectra[1], u64::try_from(inside).unwrap());
+    assert!(note.contains("velocity (km/s) → km/s, -300 … 300 km/s") && note.contains("peak 4 (K) at 0 km/s"), "{note}");
+
     // Only tab-separated results have a VOTable URL for SAMP: no button here.
     assert_eq!(browser.js("return document.querySelector('.views button.samp')", &[]), json!(null));
     browser.js("document.querySelector('.plot').scrollIntoView({block: 'start'})", &[]);

@@ -28,15 +28,22 @@ function kindOf(name, unit) {
 }
 
 /**
- * A function turning values of an axis (kind, unit) into the model's unit `target` (a
- * frequency unit), or null when no conversion is known. Velocities use the rest frequency
+ * A function turning values of an axis (kind, unit) into the model's unit `target`, or null
+ * when no conversion is known. Onto a frequency axis, velocities use the rest frequency
  * `restHz`: radio f = f0 (1 - v/c), optical f = f0 / (1 + v/c) (Greisen et al. 2006, A&A 446,
- * 747, Table 1); wavelengths f = c / λ.
+ * 747, Table 1), wavelengths f = c / λ. Onto a (radio) velocity axis, radio velocities are
+ * rescaled and frequencies become v = c (1 - f/f0) (same table).
  */
 export function toModelUnit(kind, unit, target, restHz) {
+  const u = (unit || '').toLowerCase();
+  const toVel = VEL[(target || '').toLowerCase()];
+  if (toVel) {
+    if (kind === 'vrad') { const s = VEL[u || 'm/s']; return s ? (v) => v * s / toVel : null; }
+    if (kind === 'freq' && restHz > 0) { const s = FREQ[u || 'hz']; return s ? (f) => C_M_S * (1 - f * s / restHz) / toVel : null; }
+    return null;
+  }
   const to = FREQ[(target || '').toLowerCase()];
   if (!to) return null;
-  const u = (unit || '').toLowerCase();
   if (kind === 'freq') { const s = FREQ[u || 'hz']; return s ? (x) => x * s / to : null; }
   if ((kind === 'vrad' || kind === 'vopt') && restHz > 0) {
     const s = VEL[u || 'm/s'];
