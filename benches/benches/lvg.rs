@@ -56,6 +56,14 @@ fn linear_solve(c: &mut Criterion) {
             stop_lvg::linpack::solve(&work, n, &pivots, &mut rhs);
         });
     });
+    c.bench_function("fast_lu_41", |b| {
+        b.iter(|| {
+            work.copy_from_slice(&a);
+            stop_lvg::fast::lu::factor(&mut work, n, &mut pivots).expect("regular");
+            rhs.iter_mut().for_each(|v| *v = 1.0);
+            stop_lvg::fast::lu::solve(&work, n, &pivots, &mut rhs);
+        });
+    });
 }
 
 criterion_group!(benches, solvers, linear_solve);

@@ -1,5 +1,7 @@
 //! The physical parameters of one model and the molecule prepared for solving.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::Serialize;
 use stop_molecule::{Molecule, PartnerDensities};
 use stop_physics::radex_legacy::EPS;
@@ -93,6 +95,9 @@ pub struct Problem {
     pub molecule: Molecule,
     /// One entry per radiative line, in file order.
     pub lines: Vec<LineConst>,
+    /// Distinct for every [`Problem::new`] (clones share it): lets a solver keep the
+    /// collision matrix of the previous model when only N or Δv changed.
+    id: u64,
 }
 
 impl Problem {
@@ -121,7 +126,14 @@ impl Problem {
                 wavenumber3: wavenumber_cm1.powf(3.0),
             });
         }
-        Ok(Problem { molecule, lines })
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        Ok(Problem { molecule, lines, id })
+    }
+
+    /// The identity of this problem (see the field).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Number of levels.

@@ -5,14 +5,15 @@
 //! iterates (same escape probabilities, backgrounds, rates and constants), and reports the
 //! relative statistical-equilibrium residual per model.
 
+pub mod lu;
 mod system;
 
+use stop_molecule::PartnerDensities;
 use stop_physics::radex_legacy::{HC_OVER_K_CM_K, MIN_POP};
 
 use crate::background::line_backgrounds;
 use crate::compat::POP_SUM_TOLERANCE;
 use crate::error::LvgError;
-use crate::linpack;
 use crate::model::{ModelParams, Problem};
 use crate::rates::CollisionSetup;
 use crate::result::{Solution, Status};
@@ -52,6 +53,8 @@ pub struct FastSolver {
     /// Controls.
     pub params: FastParams,
     collisions: CollisionSetup,
+    /// (problem id, T_kin, densities) of the collision data in `collisions` and `base`.
+    collisions_of: Option<(u64, f64, PartnerDensities)>,
     wavenumbers: Vec<f64>,
     base: Vec<f64>,
     terms: Vec<LineTerms>,
@@ -63,6 +66,8 @@ pub struct FastSolver {
     trial: Vec<f64>,
     step: Vec<f64>,
     pivots: Vec<usize>,
+    /// Whether the last assembly had finite escape probabilities.
+    finite: bool,
 }
 
 impl FastSolver {
@@ -101,22 +106,22 @@ impl FastSolver {
         out: &mut Solution,
     ) -> Result<(), LvgError> {
         model.validate()?;
-        self.collisions.fill(problem, model, None)?;
+        let n = problem.n_levels();
+        let key = (problem.id(), model.tkin_k, model.densities);
+        if self.collisions_of != Some(key) {
+            // neighbouring grid models often differ only in N or Δv: the collision part of
+            // the matrix is then kept
+            self.collisions_of = None;
+            self.collisions.fill(problem, model, None)?;
+            system::prepare_base(&mut self.base, n, &self.collisions);
+            self.collisions_of = Some(key);
+        }
         self.wavenumbers.clear();
         self.wavenumbers
             .extend(problem.lines.iter().map(|l| l.wavenumber_cm1));
         line_backgrounds(model.tbg_k, &self.wavenumbers, &mut out.background)?;
-        let n = problem.n_levels();
         let cddv = model.column_cm2 / model.fwhm_cm_s();
-        system::prepare(
-            &mut self.base,
-            &mut self.terms,
-            n,
-            &problem.lines,
-            &out.background,
-            &self.collisions,
-            cddv,
-        );
+        system::prepare_terms(&mut self.terms, &problem.lines, &out.background, cddv);
         for buffer in [&mut self.matrix, &mut self.jacobian] {
             buffer.resize(n * n, 0.0);
         }
@@ -136,9 +141,17 @@ impl FastSolver {
         out.zero_pivot = None;
         out.very_thick_warning = false;
 
-        let warm = start.filter(|s| s.len() == n && s.iter().all(|v| v.is_finite() && *v >= 0.0));
+        // a converged neighbour may hold tiny negative populations of levels below the
+        // residual floor (see `iterate`): they are floored like RADEX's, not a reason to
+        // start cold
+        let warm = start.filter(|s| s.len() == n && s.iter().all(|v| v.is_finite()));
         match warm {
-            Some(s) => self.x.copy_from_slice(s),
+            Some(s) => {
+                for (x, v) in self.x.iter_mut().zip(s) {
+                    *x = v.max(MIN_POP);
+                }
+                normalise(&mut self.x);
+            }
             None => {
                 if !self.thin_start(model, n) {
                     return self.finish(problem, out, Status::Singular, 0, f64::NAN);
@@ -161,12 +174,12 @@ impl FastSolver {
             &self.x,
             true,
         );
-        if linpack::factor(&mut self.matrix, n, &mut self.pivots).is_err() {
+        if lu::factor(&mut self.matrix, n, &mut self.pivots).is_err() {
             return false;
         }
         self.x.iter_mut().for_each(|v| *v = 0.0);
         self.x[n - 1] = 1.0;
-        linpack::solve(&self.matrix, n, &self.pivots, &mut self.x);
+        lu::solve(&self.matrix, n, &self.pivots, &mut self.x);
         for v in &mut self.x {
             *v = v.max(MIN_POP);
         }
@@ -198,12 +211,12 @@ impl FastSolver {
             ) {
                 return (iteration, change, true, false);
             }
-            if linpack::factor(&mut self.matrix, n, &mut self.pivots).is_err() {
+            if lu::factor(&mut self.matrix, n, &mut self.pivots).is_err() {
                 return (iteration, change, false, true);
             }
             self.trial.iter_mut().for_each(|v| *v = 0.0);
             self.trial[n - 1] = 1.0;
-            linpack::solve(&self.matrix, n, &self.pivots, &mut self.trial);
+            lu::solve(&self.matrix, n, &self.pivots, &mut self.trial);
             normalise(&mut self.trial);
             change = 0.0;
             for (x, t) in self.x.iter_mut().zip(&self.trial) {
@@ -225,7 +238,6 @@ impl FastSolver {
     /// of a maser model), Newton with backtracking, and the fixed-point iteration again as a
     /// fallback; returns (status, iterations, residual).
     fn iterate(&mut self, model: &ModelParams, n: usize, warm: bool) -> (Status, u32, f64) {
-        let geometry = model.geometry;
         let tolerance = self.params.residual_tolerance;
         let (mut iterations, mut saw_nan) = (0, false);
         if !warm {
@@ -237,33 +249,25 @@ impl FastSolver {
                 return (Status::Singular, iterations, f64::NAN);
             }
         }
-        let mut residual = self.residual_at_x(model, n);
+        // the Jacobian is assembled together with every residual, so an accepted step
+        // leaves the Jacobian of the next one ready
+        let mut residual = self.residual_at_x(model, n, true);
         for _ in 0..self.params.max_newton {
             if residual < tolerance {
                 return (Status::Converged, iterations, residual);
             }
             iterations += 1;
-            let finite = system::assemble(
-                &mut self.matrix,
-                Some(&mut self.jacobian),
-                &self.base,
-                &self.terms,
-                geometry,
-                n,
-                &self.x,
-                false,
-            );
-            if !finite {
+            if !self.finite {
                 saw_nan = true;
                 break;
             }
-            if linpack::factor(&mut self.jacobian, n, &mut self.pivots).is_err() {
+            if lu::factor(&mut self.jacobian, n, &mut self.pivots).is_err() {
                 break;
             }
             for (s, f) in self.step.iter_mut().zip(&self.f) {
                 *s = -f;
             }
-            linpack::solve(&self.jacobian, n, &self.pivots, &mut self.step);
+            lu::solve(&self.jacobian, n, &self.pivots, &mut self.step);
             // largest λ ≤ 1 keeping every population that matters above a tenth of its value
             // (levels below the residual floor follow the step freely: with RADEX's offset their
             // exact values may be tiny and negative; they are floored only in the output)
@@ -280,7 +284,7 @@ impl FastSolver {
                 }
                 normalise(&mut self.trial);
                 std::mem::swap(&mut self.x, &mut self.trial);
-                let trial_residual = self.residual_at_x(model, n);
+                let trial_residual = self.residual_at_x(model, n, true);
                 if trial_residual.is_finite() && (trial_residual < residual || lambda < 1e-3) {
                     residual = trial_residual;
                     accepted = true;
@@ -306,7 +310,7 @@ impl FastSolver {
             if singular {
                 return (Status::Singular, iterations, residual);
             }
-            residual = self.residual_at_x(model, n);
+            residual = self.residual_at_x(model, n, false);
             if residual < tolerance {
                 return (Status::Converged, iterations, residual);
             }
@@ -322,18 +326,20 @@ impl FastSolver {
         (status, iterations, residual)
     }
 
-    /// Assemble A(τ(x)) and return the relative residual (F left in `self.f`).
-    fn residual_at_x(&mut self, model: &ModelParams, n: usize) -> f64 {
-        if !system::assemble(
+    /// Assemble A(τ(x)) (and J(x) when `with_jacobian`) and return the relative residual
+    /// (F left in `self.f`; NaN, with `self.finite` false, when some β is not finite).
+    fn residual_at_x(&mut self, model: &ModelParams, n: usize, with_jacobian: bool) -> f64 {
+        self.finite = system::assemble(
             &mut self.matrix,
-            None,
+            with_jacobian.then_some(&mut self.jacobian[..]),
             &self.base,
             &self.terms,
             model.geometry,
             n,
             &self.x,
             false,
-        ) {
+        );
+        if !self.finite {
             return f64::NAN;
         }
         system::residual(&self.matrix, n, &self.x, &mut self.f, &mut self.scale)

@@ -24,16 +24,8 @@ pub(crate) struct LineTerms {
     pub n_bg: f64,
 }
 
-/// The model-constant part: collisions and RADEX's −1e-30 n_tot offset; and the line terms.
-pub(crate) fn prepare(
-    base: &mut Vec<f64>,
-    terms: &mut Vec<LineTerms>,
-    n: usize,
-    lines: &[LineConst],
-    background: &[LineBackground],
-    collisions: &CollisionSetup,
-    cddv: f64,
-) {
+/// The collision part of the matrix: rates, loss rates and RADEX's −1e-30 n_tot offset.
+pub(crate) fn prepare_base(base: &mut Vec<f64>, n: usize, collisions: &CollisionSetup) {
     base.clear();
     base.resize(n * n, -1.0e-30 * collisions.total_density_cm3);
     for i in 0..n {
@@ -44,6 +36,15 @@ pub(crate) fn prepare(
             }
         }
     }
+}
+
+/// The line terms of one model (column density per line width `cddv`, backgrounds).
+pub(crate) fn prepare_terms(
+    terms: &mut Vec<LineTerms>,
+    lines: &[LineConst],
+    background: &[LineBackground],
+    cddv: f64,
+) {
     terms.clear();
     terms.extend(lines.iter().zip(background).map(|(line, bg)| LineTerms {
         up: line.up,

@@ -1,6 +1,6 @@
-//! Running a grid: models in parallel (rayon) in fixed chunks of consecutive models, each
-//! chunk warm-starting every model from its predecessor's populations, rows streamed in
-//! model order to a [`TableWriter`] batch by batch, never holding more than one batch.
+//! Running a grid: models in parallel (rayon) in chunks of consecutive models, each chunk
+//! warm-starting every model from a neighbour's populations ([`super::chunk`]), rows streamed
+//! in model order to a [`TableWriter`] batch by batch, never holding more than one batch.
 //! Chunk boundaries depend only on the model index, so the results do not depend on the
 //! number of threads, and a resumed run (starting at the number of rows already written)
 //! computes exactly the models that are missing.
@@ -8,15 +8,14 @@
 use rayon::prelude::*;
 use stop_io::{Column, Schema, TableWriter, Value};
 
+use super::chunk::{ChunkLayout, ChunkSolver};
 use super::spec::GridModels;
 use crate::error::LvgError;
-use crate::fast::FastSolver;
 use crate::model::Problem;
 use crate::result::{Solution, Status};
 
-/// Consecutive models solved by one worker, each from its predecessor's solution.
-pub const CHUNK_MODELS: u64 = 64;
-/// Models computed between two flushes of the output (a checkpoint for `--resume`).
+/// Models computed between two flushes of the output (a checkpoint for `--resume`) by
+/// default, rounded up to whole chunks.
 pub const BATCH_MODELS: u64 = 8192;
 
 /// Counts of a finished run.
@@ -78,7 +77,15 @@ pub fn run_grid(
     pool: &rayon::ThreadPool,
     progress: &dyn Fn(u64),
 ) -> Result<GridSummary, LvgError> {
-    run_grid_range(problem, models, lines, writer, start..models.len(), pool, progress)
+    run_grid_range(
+        problem,
+        models,
+        lines,
+        writer,
+        start..models.len(),
+        pool,
+        progress,
+    )
 }
 
 /// Like [`run_grid`] for models `range` only (clamped to the grid): one task of a grid split
@@ -96,56 +103,67 @@ pub fn run_grid_range(
     pool: &rayon::ThreadPool,
     progress: &dyn Fn(u64),
 ) -> Result<GridSummary, LvgError> {
+    run_grid_checkpointed(
+        problem,
+        models,
+        lines,
+        writer,
+        range,
+        pool,
+        progress,
+        BATCH_MODELS,
+    )
+}
+
+/// Like [`run_grid_range`], flushing the output (a checkpoint for `--resume`) every
+/// `checkpoint_models` models, rounded up to whole chunks.
+///
+/// # Errors
+/// As [`run_grid`].
+#[allow(clippy::too_many_arguments)]
+pub fn run_grid_checkpointed(
+    problem: &Problem,
+    models: &GridModels,
+    lines: &[usize],
+    writer: &mut dyn TableWriter,
+    range: std::ops::Range<u64>,
+    pool: &rayon::ThreadPool,
+    progress: &dyn Fn(u64),
+    checkpoint_models: u64,
+) -> Result<GridSummary, LvgError> {
     let total = range.end.min(models.len());
     let start = range.start;
     let partners = models.partner_axes();
     let mut summary = GridSummary::default();
     let mut batch_start = start;
+    let layout = ChunkLayout::new(models);
+    let batch_len = checkpoint_models.max(1).div_ceil(layout.len) * layout.len;
     while batch_start < total {
-        let batch_end = (batch_start + BATCH_MODELS).min(total);
+        let batch_end = ((batch_start / batch_len + 1) * batch_len).min(total);
         let mut chunk_starts = Vec::new();
         let mut at = batch_start;
         while at < batch_end {
             chunk_starts.push(at);
-            at = ((at / CHUNK_MODELS) + 1) * CHUNK_MODELS;
+            at = layout.chunk_start(at) + layout.len;
         }
         let chunks: Vec<Result<Vec<Vec<Value>>, LvgError>> = pool.install(|| {
             chunk_starts
                 .par_iter()
-                .map_init(
-                    || (FastSolver::default(), Solution::default(), Vec::new()),
-                    |(solver, solution, warm), &first| {
-                        let last = ((first / CHUNK_MODELS + 1) * CHUNK_MODELS).min(batch_end);
-                        let mut rows = Vec::with_capacity((last - first) as usize);
-                        warm.clear();
-                        // a resumed run may start inside a chunk: its earlier models are solved
-                        // again for the warm starts (not written), so every model is computed
-                        // exactly as in an uninterrupted run
-                        let chunk_first = first / CHUNK_MODELS * CHUNK_MODELS;
-                        for index in chunk_first..last {
-                            let model = models.model(index);
-                            let start_populations = if warm.is_empty() {
-                                None
-                            } else {
-                                Some(warm.as_slice())
-                            };
-                            solver.solve_from(problem, &model, start_populations, solution)?;
-                            if start_populations.is_some()
-                                && solution.status != Some(Status::Converged)
-                            {
-                                solver.solve(problem, &model, solution)?;
-                            }
-                            warm.clear();
-                            if solution.status == Some(Status::Converged) {
-                                warm.extend_from_slice(solver.populations());
-                            }
-                            if index >= first {
-                                rows.push(row(problem, index, &model, &partners, lines, solution));
-                            }
-                        }
-                        Ok(rows)
-                    },
-                )
+                .map_init(ChunkSolver::default, |chunk, &first| {
+                    let last = (layout.chunk_start(first) + layout.len).min(batch_end);
+                    let mut rows = Vec::with_capacity((last - first) as usize);
+                    chunk.run(
+                        problem,
+                        models,
+                        &layout,
+                        (first, last),
+                        &mut |index, model, solution| {
+                            rows.push(row(problem, index, model, &partners, lines, solution));
+                            Ok(())
+                        },
+                    )?;
+                    Ok(rows)
+                })
                 .collect()
         });
         for chunk in chunks {

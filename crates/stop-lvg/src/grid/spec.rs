@@ -290,6 +290,19 @@ impl GridModels {
         }
     }
 
+    /// Lengths of the axes in nested order from the fastest (line width) to the slowest
+    /// (geometry); empty for an explicit table of models.
+    #[must_use]
+    pub fn axis_lengths(&self) -> Vec<usize> {
+        if self.table.is_some() {
+            return Vec::new();
+        }
+        let mut lengths = vec![self.fwhm_km_s.len(), self.column_cm2.len()];
+        lengths.extend(self.partners.iter().rev().map(|(_, values)| values.len()));
+        lengths.extend([self.tkin_k.len(), self.geometries.len()]);
+        lengths
+    }
+
     /// Model number `index` (0-based, nested order of the module docs).
     #[must_use]
     pub fn model(&self, index: u64) -> ModelParams {
