@@ -3,6 +3,7 @@
 //! reports; the tests in `tests/` enforce them.
 
 pub mod images;
+pub mod modela;
 pub mod radex;
 pub mod stats;
 pub mod vz2002;

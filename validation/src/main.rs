@@ -33,6 +33,9 @@ enum Suite {
     /// LIME model A image cubes (`../shared/reference/lime/modelA`): STOP's ray tracer on
     /// LIME's grid and populations, then on STOP's own populations. Run in release mode.
     LimeImages(stop_validation::images::cli::LimeImagesArgs),
+    /// LIME model A level populations (`../shared/reference/lime/modelA`): STOP's own grid
+    /// against LIME's radial profiles, and LIME's grid point by point. Run in release mode.
+    LimeModela(stop_validation::modela::cli::LimeModelAArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,6 +54,7 @@ fn main() -> anyhow::Result<ExitCode> {
     let (mode, reference, lamda) = match Cli::parse().suite {
         Suite::Radex { mode, reference, lamda } => (mode, reference, lamda),
         Suite::LimeImages(args) => return stop_validation::images::cli::run(&args),
+        Suite::LimeModela(args) => return stop_validation::modela::cli::run_cli(&args),
     };
     let reference_dir = reference.unwrap_or_else(stop_validation::default_reference_dir).join("radex");
     let lamda_dir = lamda.unwrap_or_else(stop_validation::default_lamda_dir);

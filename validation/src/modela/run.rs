@@ -1,0 +1,565 @@
+//! Solving model A with `stop-lime` on STOP's own grid and on LIME's grid, and the report.
+
+use super::compare::{
+    Quantiles, bin_means, binned_deviations, relative_std_over_runs, seed_scatter,
+};
+use super::reference::{BINNED_LEVELS, BinnedProfiles, LimePops, read_binned, read_lime_pops};
+use super::{
+    BINNED_SEED_REL_STD_MEDIAN, BINNED_SEED_REL_STD_P90, Check, ModelAReport, POPULATION_FLOOR,
+    SAME_GRID_REL_STD_MAX, SAME_GRID_REL_STD_MEDIAN, SAME_GRID_REL_STD_P90, SAME_GRID_REL_STD_P99,
+};
+use anyhow::Context as _;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use stop_lime::grid::lime_grid_file::read_lime_grid;
+use stop_lime::pops::io::PopulationFile;
+use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
+use stop_lime::solve::model_run::{build_grid, read_dust};
+use stop_lime::solve::params::{RaySchedule, SolveParams};
+use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_model::ModelFile;
+use stop_model::file::InitialPopulations;
+
+/// One astronomical unit, m (IAU 2012 B2), for printing radii.
+const AU_M: f64 = 1.495_978_707e11;
+
+/// Which comparisons to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    /// STOP's own grid against LIME's radial profiles.
+    OwnGrid,
+    /// LIME's grid against LIME's seed-1 populations, point by point.
+    LimeGrid,
+    /// Both.
+    Both,
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct ModelAOptions {
+    /// `../shared/reference/lime/modelA`.
+    pub model_a_dir: PathBuf,
+    /// STOP's model file of model A (`validation/models/lime_modelA.toml`).
+    pub model_path: PathBuf,
+    /// Which comparisons.
+    pub part: Part,
+    /// Redraw the photons every iteration as LIME does (no Ng acceleration) instead of
+    /// STOP's fixed photon set.
+    pub lime_rays: bool,
+    /// Directory to write STOP's populations to (`modelA_own_grid_pops.tsv`,
+    /// `modelA_lime_grid_pops.tsv`), e.g. for `stop-validate lime-images`.
+    pub populations_dir: Option<PathBuf>,
+    /// STOP's populations on its own grid from an earlier run (a file written through
+    /// `populations_dir` or by `stop lime`): compared instead of solving again.
+    pub own_grid_populations: Option<PathBuf>,
+    /// As `own_grid_populations`, on LIME's grid.
+    pub lime_grid_populations: Option<PathBuf>,
+}
+
+/// STOP's populations on one grid.
+struct Solved {
+    pops: Vec<f64>,
+    n_levels: usize,
+    iterations: usize,
+    status: String,
+}
+
+/// Solves the model of `file` on the given points with the file's solver settings.
+fn solve_on(
+    file: &ModelFile,
+    mesh: Mesh<'_>,
+    options: &ModelAOptions,
+    out: &mut String,
+    log: &mut dyn FnMut(&str),
+) -> anyhow::Result<Solved> {
+    let started = Instant::now();
+    let molecule = file.molecule.read().context("reading the molecular data")?;
+    let dust = read_dust(file)?;
+    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput {
+        opacity,
+        gas_to_dust: *gas_to_dust,
+    });
+    let is_sink = mesh.is_sink;
+    let setup = SolverSetup::new(
+        mesh,
+        &file.model,
+        &molecule,
+        file.solver.tcmb_k,
+        dust_input.as_ref(),
+    )?;
+    let mut params = SolveParams::from_model(&file.solver);
+    if options.lime_rays {
+        params.rays = RaySchedule::EveryIteration;
+    }
+    let start = if file.solver.initial_populations == InitialPopulations::Zero {
+        StartFrom::Zero
+    } else {
+        StartFrom::Lte
+    };
+    let n_interior = is_sink.iter().filter(|s| !**s).count();
+    let head = format!(
+        "  STOP: {n_interior} interior + {} sink points, {} photons per point ({:?}), {} iterations at most, start {start:?}",
+        is_sink.len() - n_interior,
+        params.rays_per_point,
+        params.rays,
+        params.max_iterations
+    );
+    log(&head);
+    let _ = writeln!(out, "{head}");
+    let outcome = solve(
+        &setup,
+        initial_populations(&setup, &molecule, start),
+        &params,
+        &|| {},
+        &mut |s| log(&format!("  {}", s.summary())),
+    )?;
+    for s in &outcome.history {
+        let _ = writeln!(out, "  {}", s.summary());
+    }
+    let _ = writeln!(
+        out,
+        "  STOP: {:?} after {} iterations, {:.1} s (grid excluded)",
+        outcome.status,
+        outcome.history.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(Solved {
+        pops: outcome.pops,
+        n_levels: setup.n_levels,
+        iterations: outcome.history.len(),
+        status: format!("{:?}", outcome.status),
+    })
+}
+
+/// Solves, or reads `previous` after checking it was written for these points.
+fn load_or_solve(
+    file: &ModelFile,
+    mesh: Mesh<'_>,
+    options: &ModelAOptions,
+    previous: Option<&PathBuf>,
+    out: &mut String,
+    log: &mut dyn FnMut(&str),
+) -> anyhow::Result<Solved> {
+    let Some(path) = previous else {
+        return solve_on(file, mesh, options, out, log);
+    };
+    let read = PopulationFile::read(path)?;
+    anyhow::ensure!(
+        read.matches_grid(mesh.positions_m),
+        "{}: written for other grid points",
+        path.display()
+    );
+    let summary: Vec<String> = read
+        .metadata
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  STOP populations read from {} ({})",
+        path.display(),
+        summary.join(", ")
+    );
+    let iterations = read
+        .metadata
+        .iter()
+        .find(|(k, _)| k == "iterations")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let status = read
+        .metadata
+        .iter()
+        .find(|(k, _)| k == "status")
+        .map_or_else(String::new, |(_, v)| v.clone());
+    Ok(Solved {
+        pops: read.pops,
+        n_levels: read.n_levels,
+        iterations,
+        status,
+    })
+}
+
+fn write_pops(
+    dir: &Path,
+    name: &str,
+    positions_m: &[[f64; 3]],
+    is_sink: &[bool],
+    solved: &Solved,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(name);
+    let file = PopulationFile {
+        metadata: vec![
+            (
+                "model".to_owned(),
+                "LIME model A (stop-validate lime-modela)".to_owned(),
+            ),
+            ("iterations".to_owned(), solved.iterations.to_string()),
+            ("status".to_owned(), solved.status.clone()),
+        ],
+        positions_m: positions_m.to_vec(),
+        is_sink: is_sink.to_vec(),
+        n_levels: solved.n_levels,
+        pops: solved.pops.clone(),
+    };
+    file.write(&path)?;
+    let _ = writeln!(out, "  populations written to {}", path.display());
+    Ok(())
+}
+
+/// The binned checks: the median and 90th percentile of STOP's |deviation| from LIME's
+/// 3-seed mean must not exceed those of LIME's own seed-to-seed relative scatter.
+///
+/// A run exactly as noisy as LIME's would land near 0.94× (median) and 1.25× (p90) of
+/// LIME's figures (|x − mean₃| of a Gaussian against the sample std of three), so passing
+/// needs STOP's systematic and Monte-Carlo errors together to be at or below LIME's noise.
+#[must_use]
+pub fn binned_checks(who: &str, deviations: &Quantiles, lime_scatter: &Quantiles) -> Vec<Check> {
+    let pct = |v: f64| format!("{:.4}%", 100.0 * v);
+    vec![
+        Check {
+            label: format!(
+                "{who}: binned median |dev| {} <= LIME seed scatter median {}",
+                pct(deviations.median),
+                pct(lime_scatter.median)
+            ),
+            passed: deviations.median <= lime_scatter.median,
+        },
+        Check {
+            label: format!(
+                "{who}: binned p90 |dev| {} <= LIME seed scatter p90 {}",
+                pct(deviations.p90),
+                pct(lime_scatter.p90)
+            ),
+            passed: deviations.p90 <= lime_scatter.p90,
+        },
+    ]
+}
+
+/// The same-grid checks: median, 90th and 99th percentile of the two-run relative
+/// standard deviation against LIME's three-run figures (the maximum is printed only, see
+/// [`SAME_GRID_REL_STD_MAX`]).
+#[must_use]
+pub fn same_grid_checks(who: &str, q: &Quantiles) -> Vec<Check> {
+    [
+        ("median", q.median, SAME_GRID_REL_STD_MEDIAN),
+        ("p90", q.p90, SAME_GRID_REL_STD_P90),
+        ("p99", q.p99, SAME_GRID_REL_STD_P99),
+    ]
+    .into_iter()
+    .map(|(name, ours, lime)| Check {
+        label: format!(
+            "{who}: point-by-point rel std {name} {ours:.3e} <= LIME same-grid {lime:.3e}"
+        ),
+        passed: ours <= lime,
+    })
+    .collect()
+}
+
+/// Point-by-point relative standard deviation of two runs on LIME's seed-1 grid (rows in
+/// the same order, levels with mean p > 0.01).
+///
+/// # Errors
+/// Runs with different rows or levels.
+pub fn same_grid_quantiles(a: &LimePops, b: &LimePops) -> anyhow::Result<Quantiles> {
+    anyhow::ensure!(
+        a.ids == b.ids && a.n_levels == b.n_levels,
+        "the two runs do not share grid rows and levels"
+    );
+    Ok(Quantiles::of(relative_std_over_runs(
+        &[&a.pops, &b.pops],
+        POPULATION_FLOOR,
+    )))
+}
+
+fn quantile_row(out: &mut String, label: &str, q: &Quantiles) {
+    let _ = writeln!(
+        out,
+        "    {label:<34} {:>6} {:>10.3e} {:>10.3e} {:>10.3e} {:>10.3e}",
+        q.n, q.median, q.p90, q.p99, q.max
+    );
+}
+
+/// Per level, per bin: LIME's mean and seed scatter beside STOP's bin mean.
+fn binned_table(out: &mut String, profiles: &BinnedProfiles, ours: &[Vec<f64>], counts: &[usize]) {
+    let n_shown = BINNED_LEVELS.min(ours.first().map_or(0, Vec::len));
+    for level in 0..n_shown {
+        let _ = writeln!(
+            out,
+            "  level {level} (J={level}):  r_mid(au)  n LIME/STOP   LIME mean   seed std     STOP      STOP/LIME-1"
+        );
+        for (i_bin, (r, ours_bin)) in profiles.r_mid_m.iter().zip(ours).enumerate() {
+            let (m, s, o) = (
+                profiles.mean[i_bin][level],
+                profiles.seed_std[i_bin][level],
+                ours_bin[level],
+            );
+            let _ = writeln!(
+                out,
+                "              {:>10.2} {:>5}/{:<5} {m:>11.5e} {:>8.3}% {o:>11.5e} {:>+9.3}%{}",
+                r / AU_M,
+                profiles.n_points_seed1[i_bin],
+                counts[i_bin],
+                100.0 * s / m,
+                100.0 * (o / m - 1.0),
+                if m > POPULATION_FLOOR {
+                    ""
+                } else {
+                    "  (p < 0.01: not judged)"
+                }
+            );
+        }
+    }
+}
+
+fn own_grid(
+    file: &ModelFile,
+    options: &ModelAOptions,
+    report: &mut ModelAReport,
+    log: &mut dyn FnMut(&str),
+) -> anyhow::Result<()> {
+    let out = &mut report.text;
+    let _ = writeln!(
+        out,
+        "== model A on STOP's own grid: radial profiles against LIME's 3-seed mean (pops_binned_3seeds.tsv)"
+    );
+    let profiles = read_binned(&options.model_a_dir.join("pops_binned_3seeds.tsv"))?;
+    let started = Instant::now();
+    let grid = build_grid(file)?;
+    let _ = writeln!(
+        out,
+        "  STOP grid (seed {}): {:.2} s",
+        file.grid.seed,
+        started.elapsed().as_secs_f64()
+    );
+    let solved = load_or_solve(
+        file,
+        Mesh {
+            positions_m: &grid.positions_m,
+            is_sink: &grid.is_sink,
+            neighbours: &grid.neighbours,
+        },
+        options,
+        options.own_grid_populations.as_ref(),
+        out,
+        log,
+    )?;
+    if let Some(dir) = options
+        .populations_dir
+        .as_ref()
+        .filter(|_| options.own_grid_populations.is_none())
+    {
+        write_pops(
+            dir,
+            "modelA_own_grid_pops.tsv",
+            &grid.positions_m,
+            &grid.is_sink,
+            &solved,
+            out,
+        )?;
+    }
+    let interior: Vec<usize> = (0..grid.is_sink.len())
+        .filter(|&i| !grid.is_sink[i])
+        .collect();
+    let r_m: Vec<f64> = interior
+        .iter()
+        .map(|&i| {
+            grid.positions_m[i]
+                .iter()
+                .map(|c| c * c)
+                .sum::<f64>()
+                .sqrt()
+        })
+        .collect();
+    let pops: Vec<f64> = interior
+        .iter()
+        .flat_map(|&i| {
+            solved.pops[i * solved.n_levels..(i + 1) * solved.n_levels]
+                .iter()
+                .copied()
+        })
+        .collect();
+    let (ours, counts) = bin_means(&r_m, &pops, solved.n_levels, &profiles);
+    binned_table(out, &profiles, &ours, &counts);
+    let deviations = Quantiles::of(binned_deviations(&ours, &profiles, POPULATION_FLOOR));
+    let scatter = Quantiles::of(seed_scatter(&profiles, POPULATION_FLOOR));
+    let _ = writeln!(
+        out,
+        "  (bin, level) entries with LIME mean p > 0.01, levels 0-7:"
+    );
+    let _ = writeln!(
+        out,
+        "    {:<34} {:>6} {:>10} {:>10} {:>10} {:>10}",
+        "", "n", "median", "p90", "p99", "max"
+    );
+    quantile_row(out, "LIME seed-to-seed rel std", &scatter);
+    quantile_row(out, "STOP |STOP / LIME mean - 1|", &deviations);
+    let _ = writeln!(
+        out,
+        "    (noise.json over all 31 levels: median {BINNED_SEED_REL_STD_MEDIAN:.3e}, p90 {BINNED_SEED_REL_STD_P90:.3e})"
+    );
+    for c in binned_checks("own grid", &deviations, &scatter) {
+        report.check(c.label, c.passed);
+    }
+    Ok(())
+}
+
+fn lime_grid(
+    file: &ModelFile,
+    options: &ModelAOptions,
+    report: &mut ModelAReport,
+    log: &mut dyn FnMut(&str),
+) -> anyhow::Result<()> {
+    let out = &mut report.text;
+    let _ = writeln!(
+        out,
+        "== model A on LIME's grid (seed1/grid_5.fits.gz): point by point against seed1/pops.tsv.gz"
+    );
+    let grid_path = options.model_a_dir.join("seed1/grid_5.fits.gz");
+    let grid =
+        read_lime_grid(&grid_path).with_context(|| format!("reading {}", grid_path.display()))?;
+    let seed1 = read_lime_pops(&options.model_a_dir.join("seed1/pops.tsv.gz"))?;
+    let solved = load_or_solve(
+        file,
+        Mesh {
+            positions_m: &grid.positions_m,
+            is_sink: &grid.is_sink,
+            neighbours: &grid.neighbours,
+        },
+        options,
+        options.lime_grid_populations.as_ref(),
+        out,
+        log,
+    )?;
+    if let Some(dir) = options
+        .populations_dir
+        .as_ref()
+        .filter(|_| options.lime_grid_populations.is_none())
+    {
+        write_pops(
+            dir,
+            "modelA_lime_grid_pops.tsv",
+            &grid.positions_m,
+            &grid.is_sink,
+            &solved,
+            out,
+        )?;
+    }
+    anyhow::ensure!(
+        solved.n_levels == seed1.n_levels,
+        "STOP has {} levels, LIME's pops.tsv {}",
+        solved.n_levels,
+        seed1.n_levels
+    );
+    let n = solved.n_levels;
+    let mut ours = LimePops {
+        ids: seed1.ids.clone(),
+        r_m: seed1.r_m.clone(),
+        n_levels: n,
+        pops: Vec::with_capacity(seed1.pops.len()),
+    };
+    for &id in &seed1.ids {
+        anyhow::ensure!(
+            id < grid.is_sink.len() && !grid.is_sink[id],
+            "seed1/pops.tsv.gz: id {id} is not an interior point of grid_5"
+        );
+        ours.pops
+            .extend_from_slice(&solved.pops[id * n..(id + 1) * n]);
+    }
+    let _ = writeln!(
+        out,
+        "  two-run relative std sqrt(2)|a - b|/(a + b), levels with mean p > 0.01:"
+    );
+    let _ = writeln!(
+        out,
+        "    {:<34} {:>6} {:>10} {:>10} {:>10} {:>10}",
+        "", "n", "median", "p90", "p99", "max"
+    );
+    let _ = writeln!(
+        out,
+        "    {:<34} {:>6} {SAME_GRID_REL_STD_MEDIAN:>10.3e} {SAME_GRID_REL_STD_P90:>10.3e} {SAME_GRID_REL_STD_P99:>10.3e} {SAME_GRID_REL_STD_MAX:>10.3e}",
+        "LIME seed1/4/5, 3 runs (README)", 28_987
+    );
+    for run in ["fixedgrid_seed4", "fixedgrid_seed5"] {
+        let other = read_lime_pops(&options.model_a_dir.join(run).join("pops.tsv.gz"))?;
+        quantile_row(
+            out,
+            &format!("LIME {run} vs seed1"),
+            &same_grid_quantiles(&other, &seed1)?,
+        );
+    }
+    let q = same_grid_quantiles(&ours, &seed1)?;
+    quantile_row(out, "STOP vs LIME seed1", &q);
+    signed_bias_table(out, &ours, &seed1);
+    for c in same_grid_checks("LIME grid", &q) {
+        report.check(c.label, c.passed);
+    }
+    Ok(())
+}
+
+/// Mean signed deviation STOP/LIME − 1 per radius decade and level 0–7 (same grid), to show
+/// where any systematic difference sits.
+fn signed_bias_table(out: &mut String, ours: &LimePops, lime: &LimePops) {
+    let _ = writeln!(
+        out,
+        "  mean of STOP/LIME - 1 (%) on the same points, by radius (levels with p > 0.01):"
+    );
+    let _ = writeln!(
+        out,
+        "    {:>16} {:>6} {}",
+        "r (au)",
+        "points",
+        (0..BINNED_LEVELS)
+            .map(|l| format!("{:>8}", format!("J={l}")))
+            .collect::<String>()
+    );
+    let edges_au = [0.5, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 2000.1];
+    for w in edges_au.windows(2) {
+        let rows: Vec<usize> = (0..lime.n_points())
+            .filter(|&i| lime.r_m[i] >= w[0] * AU_M && lime.r_m[i] < w[1] * AU_M)
+            .collect();
+        let cells: String = (0..BINNED_LEVELS)
+            .map(|l| {
+                let devs: Vec<f64> = rows
+                    .iter()
+                    .filter(|&&i| lime.point(i)[l] > POPULATION_FLOOR)
+                    .map(|&i| ours.point(i)[l] / lime.point(i)[l] - 1.0)
+                    .collect();
+                if devs.is_empty() {
+                    format!("{:>8}", "-")
+                } else {
+                    format!(
+                        "{:>+8.3}",
+                        100.0 * devs.iter().sum::<f64>() / devs.len() as f64
+                    )
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "    {:>7.1}-{:<8.1} {:>6} {cells}",
+            w[0],
+            w[1],
+            rows.len()
+        );
+    }
+}
+
+/// Runs the chosen comparisons. `log` receives the convergence lines as they come.
+///
+/// # Errors
+/// Missing or unreadable model, reference or grid files; grid or solver failures.
+pub fn run(options: &ModelAOptions, log: &mut dyn FnMut(&str)) -> anyhow::Result<ModelAReport> {
+    let file = ModelFile::load(&options.model_path)
+        .with_context(|| format!("reading {}", options.model_path.display()))?;
+    let mut report = ModelAReport::default();
+    if matches!(options.part, Part::OwnGrid | Part::Both) {
+        own_grid(&file, options, &mut report, log)?;
+    }
+    if matches!(options.part, Part::LimeGrid | Part::Both) {
+        lime_grid(&file, options, &mut report, log)?;
+    }
+    Ok(report)
+}
