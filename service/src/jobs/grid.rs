@@ -19,7 +19,8 @@ use stop_io::{TableWriter, TsvWriter};
 use stop_lvg::grid::{GridModels, GridSpec, grid_schema, run_grid_range};
 use stop_lvg::{Problem, in_window, radex_window};
 use stop_uws::exec::worker::{JobContext, JobFailure, JobType};
-use stop_uws::params::{ArraySpec, JobDescriptor, ParamKind, ParamSpec};
+use stop_uws::params::{ArraySpec, JobDescriptor, ParamError, ParamKind, ParamSpec};
+use stop_uws::store::layout::check_name;
 
 /// Collision partners as named in `densities_cm3` (LAMDA partner names).
 const PARTNERS: [&str; 7] = ["h2", "p-h2", "o-h2", "e", "h", "he", "h+"];
@@ -119,8 +120,38 @@ impl Default for GridJob {
     }
 }
 
-fn bad(param: &str, message: impl std::fmt::Display) -> JobFailure {
-    JobFailure::new(format!("parameter `{param}`: {message}"))
+/// Most models of one grid job: 10^8 rows of CO are about 100 GB of TSV.
+const MAX_MODELS: u64 = 100_000_000;
+
+/// A parameter the grid cannot be built from.
+#[derive(Debug)]
+struct SpecError {
+    param: String,
+    message: String,
+}
+
+impl From<SpecError> for JobFailure {
+    fn from(e: SpecError) -> Self {
+        JobFailure::new(format!("parameter `{}`: {}", e.param, e.message))
+    }
+}
+
+impl From<SpecError> for ParamError {
+    fn from(e: SpecError) -> Self {
+        ParamError::Invalid { param: e.param, message: e.message }
+    }
+}
+
+fn bad(param: &str, message: impl std::fmt::Display) -> SpecError {
+    SpecError { param: param.to_owned(), message: message.to_string() }
+}
+
+/// The uploaded file of parameter `name` in `uploads`, if one was given.
+fn upload(values: &Map<String, Value>, uploads: &Path, name: &str) -> Option<PathBuf> {
+    let stored = values.get(name)?.as_str()?;
+    check_name(stored).ok()?;
+    let path = uploads.join(stored);
+    path.is_file().then_some(path)
 }
 
 /// The values of axis parameter `name`, as a `{ values = [...] }` axis.
@@ -128,12 +159,16 @@ fn axis_values(values: &Map<String, Value>, name: &str) -> Option<Value> {
     values.get(name).map(|v| json!({ "values": v }))
 }
 
-/// The grid spec and the molecule (name or path) of the job.
-fn job_spec(ctx: &JobContext) -> Result<GridSpec, JobFailure> {
-    let values = ctx.values();
+/// The grid spec of the job, its molecule set from the parameters.
+fn job_spec(ctx: &JobContext) -> Result<GridSpec, SpecError> {
+    spec_from(ctx.values(), &ctx.upload_dir())
+}
+
+/// The grid spec from the job's `values` and `uploads` directory.
+fn spec_from(values: &Map<String, Value>, uploads: &Path) -> Result<GridSpec, SpecError> {
     let axis_names = ["tkin_k", "column_cm2", "fwhm_km_s"];
     let any_axis = axis_names.iter().any(|n| values.contains_key(*n)) || values.keys().any(|k| k.starts_with("densities_cm3."));
-    let mut spec: GridSpec = if let Some(path) = ctx.upload("spec_file") {
+    let mut spec: GridSpec = if let Some(path) = upload(values, uploads, "spec_file") {
         if any_axis {
             return Err(bad("spec_file", "give either spec_file or the axis parameters, not both"));
         }
@@ -166,7 +201,7 @@ fn job_spec(ctx: &JobContext) -> Result<GridSpec, JobFailure> {
         top.insert("axes".into(), Value::Object(axes));
         serde_json::from_value(Value::Object(top)).map_err(|e| bad("axes", e))?
     };
-    if let Some(path) = ctx.upload("lamda_file") {
+    if let Some(path) = upload(values, uploads, "lamda_file") {
         spec.molecule = path.to_string_lossy().into_owned();
     } else if let Some(name) = values.get("molecule").and_then(Value::as_str) {
         spec.molecule = name.to_owned();
@@ -184,13 +219,26 @@ struct Setup {
     lines: Vec<usize>,
 }
 
+/// The models of `spec`, at most [`MAX_MODELS`].
+fn models_of(spec: &GridSpec) -> Result<GridModels, SpecError> {
+    let models = GridModels::new(spec).map_err(|e| bad("axes", e))?;
+    if models.len() > MAX_MODELS {
+        return Err(bad("axes", format!("{} models; a grid job has at most {MAX_MODELS}", models.len())));
+    }
+    Ok(models)
+}
+
+/// The molecule of `spec` (a shipped name, or a file among the uploads); an error names the
+/// parameter it came from.
+fn molecule_of(spec: &GridSpec, values: &Map<String, Value>, uploads: &Path) -> Result<stop_molecule::Molecule, SpecError> {
+    let param = ["lamda_file", "molecule"].into_iter().find(|p| values.contains_key(*p)).unwrap_or("spec_file");
+    stop_molecule::resolve_molecule(&spec.molecule, &[uploads]).map_err(|e| bad(param, e))
+}
+
 fn setup(ctx: &JobContext) -> Result<Setup, JobFailure> {
     let spec = job_spec(ctx)?;
-    let models = GridModels::new(&spec)?;
-    let uploads: Vec<PathBuf> = ctx.upload("spec_file").and_then(|p| p.parent().map(Path::to_path_buf)).into_iter().collect();
-    let dirs: Vec<&Path> = uploads.iter().map(PathBuf::as_path).collect();
-    let molecule = stop_molecule::resolve_molecule(&spec.molecule, &dirs)?;
-    let problem = Problem::new(molecule)?;
+    let models = models_of(&spec)?;
+    let problem = Problem::new(molecule_of(&spec, ctx.values(), &ctx.upload_dir())?)?;
     let window = radex_window(spec.fmin_ghz.unwrap_or(0.0), spec.fmax_ghz.unwrap_or(0.0));
     let lines = (0..problem.lines.len()).filter(|&i| in_window(problem.molecule.lines[i].freq_ghz, window.0, window.1)).collect();
     Ok(Setup { problem, models, lines })
@@ -213,9 +261,16 @@ impl JobType for GridJob {
         &self.descriptor
     }
 
+    fn check(&self, values: &Map<String, Value>, uploads: &Path) -> Result<(), ParamError> {
+        let spec = spec_from(values, uploads)?;
+        models_of(&spec)?;
+        molecule_of(&spec, values, uploads)?;
+        Ok(())
+    }
+
     fn run(&self, ctx: &mut JobContext) -> Result<(), JobFailure> {
         let scratch = ctx.scratch_path(RESULT);
-        let n = GridModels::new(&job_spec(ctx)?)?.len();
+        let n = models_of(&job_spec(ctx)?)?.len();
         write_models(ctx, 0..n, &scratch)?;
         ctx.publish_renamed(RESULT, "text/tab-separated-values", &scratch)
     }
@@ -229,7 +284,7 @@ impl JobType for GridJob {
     }
 
     fn merge_items(&self, ctx: &mut JobContext, parts: &[PathBuf]) -> Result<(), JobFailure> {
-        let n_models = GridModels::new(&job_spec(ctx)?)?.len();
+        let n_models = models_of(&job_spec(ctx)?)?.len();
         let scratch = ctx.scratch_path(RESULT);
         merge_parts(parts, n_models, &scratch)?;
         ctx.publish_renamed(RESULT, "text/tab-separated-values", &scratch)
@@ -363,15 +418,23 @@ mod tests {
     fn a_spec_file_or_axes_but_not_both_and_a_molecule_is_needed() {
         let tmp = job_dir(json!({ "tkin_k": [20.0], "densities_cm3.h2": [1e4], "column_cm2": [1e14], "fwhm_km_s": [1.0] }));
         let ctx = JobContext::open(tmp.path()).unwrap();
-        assert!(job_spec(&ctx).unwrap_err().message.contains("`molecule`"));
+        assert_eq!(job_spec(&ctx).unwrap_err().param, "molecule");
         let tmp = job_dir(json!({ "molecule": "co", "tkin_k": [20.0], "column_cm2": [1e14], "fwhm_km_s": [1.0] }));
         let ctx = JobContext::open(tmp.path()).unwrap();
-        assert!(job_spec(&ctx).unwrap_err().message.contains("`densities_cm3`"));
+        assert_eq!(job_spec(&ctx).unwrap_err().param, "densities_cm3");
         let tmp = job_dir(json!({ "molecule": "co", "spec_file": "spec_file", "tkin_k": [20.0] }));
         std::fs::create_dir_all(tmp.path().join("uploads")).unwrap();
         std::fs::write(tmp.path().join("uploads/spec_file"), "molecule = \"co\"\noutput = \"x.tsv\"\n[axes]\ntkin_k = { min = 10.0, max = 100.0, n = 4 }\ncolumn_cm2 = { values = [1e14] }\nfwhm_km_s = { values = [1.0] }\n[axes.densities_cm3]\nh2 = { min = 1e3, max = 1e6, n = 5, scale = \"log\" }\n").unwrap();
         let ctx = JobContext::open(tmp.path()).unwrap();
         assert!(job_spec(&ctx).unwrap_err().message.contains("not both"));
+        let thousand = |x: f64| Value::from(vec![x; 1000]);
+        let huge = json!({ "molecule": "co", "tkin_k": thousand(10.0), "densities_cm3.h2": thousand(1e4), "column_cm2": thousand(1e14), "fwhm_km_s": [1.0] });
+        let e = GridJob::new().check(huge.as_object().unwrap(), tmp.path()).unwrap_err();
+        assert!(e.to_string().contains("parameter `axes`: 1000000000 models"), "{e}");
+        let unknown = json!({ "lamda_file": "lamda_file", "tkin_k": [10.0], "densities_cm3.h2": [1e4], "column_cm2": [1e14], "fwhm_km_s": [1.0] });
+        std::fs::write(tmp.path().join("uploads/lamda_file"), "not a LAMDA file\n").unwrap();
+        let e = GridJob::new().check(unknown.as_object().unwrap(), &tmp.path().join("uploads")).unwrap_err();
+        assert!(e.to_string().starts_with("parameter `lamda_file`: "), "{e}");
         let tmp2 = job_dir(json!({ "spec_file": "spec_file" }));
         std::fs::create_dir_all(tmp2.path().join("uploads")).unwrap();
         std::fs::copy(tmp.path().join("uploads/spec_file"), tmp2.path().join("uploads/spec_file")).unwrap();
