@@ -54,8 +54,8 @@ fn lte_job_fits_spectrum_and_png_results() {
     let note = load_observed(&browser, &fixtures.spectra[1], u64::try_from(inside).unwrap());
     assert!(note.contains("velocity (km/s) → km/s, -300 … 300 km/s") && note.contains("peak 4 (K) at 0 km/s"), "{note}");
 
-    // Only tab-separated results have a VOTable URL for SAMP: no button here.
-    assert_eq!(browser.js("return document.querySelector('.views button.samp')", &[]), json!(null));
+    // One SAMP button: the FITS file itself (no VOTable of it on the server).
+    assert_eq!(browser.js("return document.querySelectorAll('.views button.samp').length", &[]), json!(1));
     browser.js("document.querySelector('.plot').scrollIntoView({block: 'start'})", &[]);
     browser.screenshot(None, &shots.join("13-lte-fits-spectrum.png"));
 

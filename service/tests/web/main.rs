@@ -375,15 +375,17 @@ fn live_phase_updates_and_abort() {
 }
 
 /// The SAMP hub (astropy, Web Profile, consent automatic) with a receiving client: "Send to
-/// SAMP" in the page delivers the lines table as a VOTable with every row.
+/// SAMP" in the page delivers the lines table as a VOTable with every row, and a FITS spectrum
+/// as the file itself.
 #[test]
-fn send_to_samp_delivers_the_votable() {
+fn send_to_samp_delivers_the_votable_and_fits() {
     use std::io::BufRead as _;
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(&tmp.path().join("data"));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/web/samp_receiver.py");
     let mut hub = std::process::Command::new("python3")
         .arg(&script)
+        .arg("2")
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("python3 with astropy is needed: run `.ci/setup`");
@@ -436,6 +438,23 @@ fn send_to_samp_delivers_the_votable() {
     assert_eq!(fields.next(), Some("lines.tsv"), "{received}");
     assert!(n_rows >= 5, "{tsv}");
     assert_eq!(status, json!("sent to 1 SAMP client"));
+
+    // A FITS result (an lte job's spectrum.fits) goes as itself, as a spectrum.
+    browser.goto(&format!("{}/#/new/lte", server.base()));
+    browser.find("[id='f-column_cm2']", DEADLINE);
+    browser.js("const s = document.querySelector('[id=f-molecule]'); s.value = 'co'; s.dispatchEvent(new Event('change', {bubbles: true}));", &[]);
+    for (name, value) in [("column_cm2", "1e16"), ("tex_k", "20"), ("fwhm_km_s", "2"), ("fmin_ghz", "230.4"), ("fmax_ghz", "230.7")] {
+        fill(&browser, name, value);
+    }
+    browser.click(&browser.find("form.job-form button[type=submit]", DEADLINE));
+    browser.wait_for("phase COMPLETED", "return location.hash.startsWith('#/job/lte/') && document.querySelector('.page-head .phase')?.textContent === 'COMPLETED'", DEADLINE);
+    browser.click(&browser.find("button[data-view='spectrum.fits']", DEADLINE));
+    browser.wait_for("the FITS view", "return document.querySelector('.views .plot figcaption')?.textContent.startsWith('spectrum.fits')", DEADLINE);
+    browser.click(&browser.find(".views button.samp", DEADLINE));
+    let received = next_line("RECEIVED_FITS", "no spectrum.load.ssa-generic reached the SAMP receiver");
+    let lte_ids = server.job_ids("lte");
+    let (_, fits) = webdriver::http(&server.addr, "GET", &format!("/uws/lte/{}/results/spectrum.fits", lte_ids[0]), None);
+    assert_eq!(received, format!("RECEIVED_FITS {} spectrum.load.ssa-generic spectrum.fits", fits.len()));
 }
 
 /// With `--users`, the page works for a logged-in owner (HTTP Basic; the browser keeps the

@@ -224,9 +224,15 @@ function imageView(name, image, [ax, ay]) {
   return h('section', { class: 'result-view' }, h('figure', { class: 'plot map' }, h('figcaption', {}, title), h('div', { class: 'plot-tools' }, ...exportButtons(svg, title)), svg));
 }
 
+/** `view` marked with what its FITS file holds ('spectrum', 'image' or 'table'), for SAMP. */
+function kind(view, what) {
+  view.dataset.fitsKind = what;
+  return view;
+}
+
 /**
  * The view of a FITS result: `asTable(table)` shows a spectrum or a table (the TSV view);
- * images and cubes get maps.
+ * images and cubes get maps. The element's `data-fits-kind` says which.
  */
 export function fitsView(name, buffer, asTable) {
   const hdus = parseFits(buffer);
@@ -237,13 +243,13 @@ export function fitsView(name, buffer, asTable) {
     if (long.length === 1) {
       const spec = spectralAxis(image.header, long[0] + 1, image.shape[long[0]]);
       const y = `${(image.header.str('BTYPE', 'value') || 'value').trim()}${image.header.str('BUNIT', '') ? `_${image.header.str('BUNIT', '').trim()}` : ''}`;
-      return asTable({ columns: [spec.name, y], rows: spec.values.map((x, i) => [String(x), String(image.data[i])]) });
+      return kind(asTable({ columns: [spec.name, y], rows: spec.values.map((x, i) => [String(x), String(image.data[i])]) }), 'spectrum');
     }
-    if (long.length === 2) return imageView(name, image, long);
+    if (long.length === 2) return kind(imageView(name, image, long), 'image');
     if (long.length === 3) {
       // The spectral axis last, whatever its place in the file.
       const spectral = long.find((i) => /^(FREQ|VRAD|VELO|VOPT|FELO|WAVE)/i.test(image.header.str(`CTYPE${i + 1}`, '').trim())) ?? long[2];
-      return cubeView(name, image, [...long.filter((i) => i !== spectral), spectral]);
+      return kind(cubeView(name, image, [...long.filter((i) => i !== spectral), spectral]), 'image');
     }
     throw new Error(`${name}: an array of shape ${image.shape.join('×')} has more than three axes longer than 1`);
   }
@@ -252,5 +258,5 @@ export function fitsView(name, buffer, asTable) {
   const t = readBintable(tableHdu);
   const n = Math.max(0, ...t.columns.map((c) => c.values.length));
   const cols = t.columns.filter((c) => c.values.length === n);
-  return asTable({ columns: cols.map((c) => (c.unit ? `${c.name}_${c.unit.replace(/\W+/g, '')}` : c.name)), rows: Array.from({ length: n }, (_, i) => cols.map((c) => String(c.values[i]))) });
+  return kind(asTable({ columns: cols.map((c) => (c.unit ? `${c.name}_${c.unit.replace(/\W+/g, '')}` : c.name)), rows: Array.from({ length: n }, (_, i) => cols.map((c) => String(c.values[i]))) }), 'table');
 }

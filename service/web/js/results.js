@@ -13,7 +13,7 @@ import { fitsView } from './cube.js';
 
 /** Largest FITS result opened in the page (a cube is read whole into memory). */
 const MAX_FITS_BYTES = 64 * 1024 * 1024;
-import { sendVotable } from './samp.js';
+import { sendVotable, sendFits } from './samp.js';
 
 /** Speed of light, km/s (exact, SI definition). */
 const C_KM_S = 299792.458;
@@ -57,8 +57,11 @@ function withRadius(table) {
     }) };
 }
 
-/** "Send to SAMP": the server's VOTable of this result, by URL, to every SAMP client. */
-function sampButton(result) {
+/**
+ * "Send to SAMP": a tab-separated result as the server's VOTable, a FITS result (`fitsKind`
+ * 'spectrum', 'image' or 'table') as itself, by URL, to every SAMP client.
+ */
+function sampButton(result, fitsKind) {
   const status = h('span', { class: 'samp-status muted', 'aria-live': 'polite' });
   const url = new URL(result.href, location.href);
   const votUrl = `${location.origin}/web/votable${url.pathname.replace(/^\/uws/, '').replace('/results/', '/')}`;
@@ -66,7 +69,7 @@ function sampButton(result) {
     button.disabled = true;
     status.textContent = 'asking the SAMP hub…';
     try {
-      const n = await sendVotable(votUrl, result.name);
+      const n = await (fitsKind ? sendFits(fitsKind, url.href, result.name) : sendVotable(votUrl, result.name));
       status.textContent = `sent to ${n} SAMP client${n === 1 ? '' : 's'}`;
     } catch (e) {
       status.textContent = e.message;
@@ -184,7 +187,9 @@ export async function resultView(result) {
   const mime = result.mime.toLowerCase();
   if (mime.includes('fits') || /\.(fits?|fts)$/i.test(result.name)) {
     if (result.size > MAX_FITS_BYTES) return h('p', { class: 'muted' }, `${result.name} is too large to show here; download it.`);
-    return fitsView(result.name, await fetchBytes(result.href), (table) => tableResultOf(result, table));
+    const view = fitsView(result.name, await fetchBytes(result.href), (table) => tableResultOf(result, table));
+    view.prepend(h('div', { class: 'plot-controls' }, sampButton(result, view.dataset.fitsKind)));
+    return view;
   }
   if (mime.startsWith('image/png') || mime.startsWith('image/svg')) {
     return h('section', { class: 'result-view' }, h('img', { class: 'result-image', src: result.href, alt: result.name }));

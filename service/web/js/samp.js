@@ -1,6 +1,6 @@
 // SAMP Web Profile (IVOA SAMP 1.3, section 5): a browser page talks XML-RPC to the hub at
 // http://localhost:21012/ (the hub asks its user to consent), then tells every registered
-// client, such as TOPCAT, CASSIS or Aladin, to load a table by URL.
+// client, such as TOPCAT, CASSIS or Aladin, to load a table, spectrum or image by URL.
 
 const HUB_URL = 'http://localhost:21012/';
 
@@ -40,15 +40,31 @@ async function call(method, params) {
   return value ? decode(value) : null;
 }
 
-/** Registers, asks every client to load the VOTable at `url`, unregisters. Returns the count of receivers told. */
-export async function sendVotable(url, name) {
+/** Registers, notifies every client of `mtype` with `params`, unregisters. Returns the count of receivers told. */
+export async function notifyAll(mtype, params) {
   const reg = await call('samp.webhub.register', [{ 'samp.name': 'STOP web client' }]);
   const key = reg['samp.private-key'];
   try {
     await call('samp.webhub.declareMetadata', [key, { 'samp.name': 'STOP web client', 'samp.description.text': 'Spectral Tools Platform' }]);
-    const sent = await call('samp.webhub.notifyAll', [key, { 'samp.mtype': 'table.load.votable', 'samp.params': { url, name, 'table-id': url } }]);
+    const sent = await call('samp.webhub.notifyAll', [key, { 'samp.mtype': mtype, 'samp.params': params }]);
     return Array.isArray(sent) ? sent.length : 0;
   } finally {
     await call('samp.webhub.unregister', [key]).catch(() => {});
   }
+}
+
+/** Asks every client to load the VOTable at `url`. */
+export function sendVotable(url, name) {
+  return notifyAll('table.load.votable', { url, name, 'table-id': url });
+}
+
+/**
+ * Asks every client to load the FITS file at `url` as `kind`: a spectrum
+ * (spectrum.load.ssa-generic), an image or cube (image.load.fits) or a table (table.load.fits).
+ */
+export function sendFits(kind, url, name) {
+  const mtype = { spectrum: 'spectrum.load.ssa-generic', image: 'image.load.fits', table: 'table.load.fits' }[kind];
+  const params = kind === 'spectrum' ? { url, name, meta: { 'Access.Format': 'application/fits' } }
+    : kind === 'image' ? { url, name, 'image-id': url } : { url, name, 'table-id': url };
+  return notifyAll(mtype, params);
 }
