@@ -18,6 +18,6 @@ pub use spectrum::{
 };
 pub use table::{
     Column, DataType, Param, Schema, Table, TableFormat, TableWriter, TsvReader, TsvWriter, Value, convert_tsv,
-    create_table_writer, read_table, read_tsv_table,
+    create_table_writer, read_table, read_tsv_table, resume_or_create_table_writer,
 };
 pub use votable::{VoTableWriter, parse_votable, read_votable, votable_string};

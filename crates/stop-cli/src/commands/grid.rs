@@ -1,12 +1,12 @@
 //! `stop grid SPEC.toml`: a grid of escape-probability models (fast solver) on every core,
-//! streamed to TSV, FITS or VOTable with a progress bar; `--resume` continues a killed TSV run.
+//! streamed to TSV, FITS or VOTable with a progress bar; `--resume` continues a killed run.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
-use stop_io::{TableFormat, TableWriter, TsvWriter, create_table_writer};
-use stop_lvg::grid::{GridModels, GridSpec, grid_schema, run_grid};
+use stop_io::{TableFormat, TableWriter, create_table_writer, resume_or_create_table_writer};
+use stop_lvg::grid::{BATCH_MODELS, GridModels, GridSpec, grid_schema, run_grid_checkpointed};
 use stop_lvg::{Problem, in_window, radex_window};
 
 /// Arguments of `stop grid`.
@@ -14,7 +14,8 @@ use stop_lvg::{Problem, in_window, radex_window};
 pub struct GridArgs {
     /// The grid specification (TOML; see the README section "stop grid").
     pub spec: PathBuf,
-    /// Continue a killed run: keep the complete rows of the TSV output, compute the rest.
+    /// Continue a killed run: keep the complete rows of the output (TSV, FITS or VOTable),
+    /// compute the rest.
     #[arg(long)]
     pub resume: bool,
     /// Output file (overrides the spec's `output`; `.tsv`, `.fits` or `.vot`).
@@ -29,6 +30,10 @@ pub struct GridArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Models between two flushes of the output (the points `--resume` can restart from;
+    /// rounded up to whole chunks of neighbouring models).
+    #[arg(long, default_value_t = BATCH_MODELS)]
+    pub checkpoint: u64,
 }
 
 /// Run `stop grid`.
@@ -57,10 +62,8 @@ pub fn run(args: &GridArgs) -> anyhow::Result<()> {
         .with_context(|| format!("{}: output must end in .tsv, .fits or .vot", output.display()))?;
     let schema = grid_schema(&problem, &models, &lines)?;
     let mut writer: Box<dyn TableWriter> = if args.resume {
-        if format != TableFormat::Tsv {
-            bail!("--resume needs a .tsv output ({} is not)", output.display());
-        }
-        Box::new(TsvWriter::resume_or_create(&output, &schema)?)
+        resume_or_create_table_writer(&output, format, &schema)
+            .with_context(|| format!("resuming {}", output.display()))?
     } else {
         create_table_writer(&output, format, &schema)?
     };
@@ -79,7 +82,16 @@ pub fn run(args: &GridArgs) -> anyhow::Result<()> {
     let clock = Instant::now();
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-    let summary = run_grid(&problem, &models, &lines, writer.as_mut(), start, &pool, &|done| bar.set_position(done))?;
+    let summary = run_grid_checkpointed(
+        &problem,
+        &models,
+        &lines,
+        writer.as_mut(),
+        start..total,
+        &pool,
+        &|done| bar.set_position(done),
+        args.checkpoint,
+    )?;
     writer.finish()?;
     bar.finish_and_clear();
     let seconds = clock.elapsed().as_secs_f64();

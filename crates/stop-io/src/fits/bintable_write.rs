@@ -1,8 +1,8 @@
 //! Streaming FITS binary-table writer: an empty primary HDU, then a `BINTABLE` extension whose
 //! rows are appended as they come; `NAXIS2` is written as 0 and patched by `finish`.
 
-use std::fs::File;
-use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::bintable_read::is_layout_keyword;
@@ -47,6 +47,76 @@ fn param_card(param: &crate::table::Param) -> Card {
     }
 }
 
+/// The primary header, the `BINTABLE` header (`NAXIS2` = 0) and the byte width of each column.
+type Headers = (Vec<u8>, Vec<u8>, Vec<usize>);
+
+/// The [`Headers`] of `schema`.
+fn headers(path: &Path, schema: &Schema) -> Result<Headers, IoError> {
+    let mut widths = Vec::new();
+    let mut cards = vec![
+        Card::new("XTENSION", HeaderValue::Str("BINTABLE".to_owned())),
+        Card::new("BITPIX", HeaderValue::Int(8)),
+        Card::new("NAXIS", HeaderValue::Int(2)),
+        Card::new("NAXIS1", HeaderValue::Int(0)),
+        Card::new("NAXIS2", HeaderValue::Int(0)),
+        Card::new("PCOUNT", HeaderValue::Int(0)),
+        Card::new("GCOUNT", HeaderValue::Int(1)),
+        Card::new("TFIELDS", HeaderValue::Int(schema.columns().len() as i64)),
+    ];
+    for (i, column) in schema.columns().iter().enumerate() {
+        let n = i + 1;
+        let (width, form) = tform(path, column)?;
+        widths.push(width);
+        cards.push(Card::new(&format!("TTYPE{n}"), HeaderValue::Str(column.name.clone())));
+        cards.push(Card::new(&format!("TFORM{n}"), HeaderValue::Str(form)));
+        if let Some(unit) = &column.unit {
+            cards.push(Card::new(&format!("TUNIT{n}"), HeaderValue::Str(unit.clone())));
+        }
+        if let Some(ucd) = &column.ucd {
+            cards.push(Card::new(&format!("TUCD{n}"), HeaderValue::Str(ucd.clone())));
+        }
+        if let Some(description) = &column.description {
+            // A description is commentary: fitted to one card rather than refused.
+            let text: String = description
+                .chars()
+                .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
+                .take(MAX_TCOMM_CHARS)
+                .collect();
+            cards.push(Card::new(&format!("TCOMM{n}"), HeaderValue::Str(text)));
+        }
+    }
+    cards[3].value = HeaderValue::Int(widths.iter().sum::<usize>() as i64);
+    if let Some(name) = schema.table_name() {
+        cards.push(Card::new("EXTNAME", HeaderValue::Str(name.to_owned())));
+    }
+    if let Some(param) = schema
+        .params()
+        .iter()
+        .find(|p| is_layout_keyword(&p.name) || p.name == "END")
+    {
+        return Err(IoError::FitsBadKeyword {
+            path: path.to_path_buf(),
+            hdu: 1,
+            keyword: param.name.clone(),
+            value: format!("{:?}", param.value),
+            expected: "a parameter name that is not a table-layout keyword",
+        });
+    }
+    cards.extend(schema.params().iter().map(param_card));
+    let primary = header_bytes(
+        path,
+        0,
+        &[
+            Card::new("SIMPLE", HeaderValue::Bool(true)),
+            Card::new("BITPIX", HeaderValue::Int(8)),
+            Card::new("NAXIS", HeaderValue::Int(0)),
+            Card::new("EXTEND", HeaderValue::Bool(true)),
+        ],
+    )?;
+    let extension = header_bytes(path, 1, &cards)?;
+    Ok((primary, extension, widths))
+}
+
 /// Streaming FITS `BINTABLE` writer (columns `1D`, `1K`, `nA`; `TTYPE`, `TFORM`, `TUNIT`,
 /// `TUCD`, `TCOMM`; table name as `EXTNAME`; parameters as keywords, `HIERARCH` when the
 /// name is not a standard 8-character keyword, unit in the comment as `[unit]`).
@@ -83,68 +153,7 @@ impl FitsTableWriter {
     /// Creates (or truncates) `path` and writes both headers.
     pub fn create(path: impl AsRef<Path>, schema: &Schema) -> Result<FitsTableWriter, IoError> {
         let path = path.as_ref();
-        let mut widths = Vec::new();
-        let mut cards = vec![
-            Card::new("XTENSION", HeaderValue::Str("BINTABLE".to_owned())),
-            Card::new("BITPIX", HeaderValue::Int(8)),
-            Card::new("NAXIS", HeaderValue::Int(2)),
-            Card::new("NAXIS1", HeaderValue::Int(0)),
-            Card::new("NAXIS2", HeaderValue::Int(0)),
-            Card::new("PCOUNT", HeaderValue::Int(0)),
-            Card::new("GCOUNT", HeaderValue::Int(1)),
-            Card::new("TFIELDS", HeaderValue::Int(schema.columns().len() as i64)),
-        ];
-        for (i, column) in schema.columns().iter().enumerate() {
-            let n = i + 1;
-            let (width, form) = tform(path, column)?;
-            widths.push(width);
-            cards.push(Card::new(&format!("TTYPE{n}"), HeaderValue::Str(column.name.clone())));
-            cards.push(Card::new(&format!("TFORM{n}"), HeaderValue::Str(form)));
-            if let Some(unit) = &column.unit {
-                cards.push(Card::new(&format!("TUNIT{n}"), HeaderValue::Str(unit.clone())));
-            }
-            if let Some(ucd) = &column.ucd {
-                cards.push(Card::new(&format!("TUCD{n}"), HeaderValue::Str(ucd.clone())));
-            }
-            if let Some(description) = &column.description {
-                // A description is commentary: fitted to one card rather than refused.
-                let text: String = description
-                    .chars()
-                    .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
-                    .take(MAX_TCOMM_CHARS)
-                    .collect();
-                cards.push(Card::new(&format!("TCOMM{n}"), HeaderValue::Str(text)));
-            }
-        }
-        cards[3].value = HeaderValue::Int(widths.iter().sum::<usize>() as i64);
-        if let Some(name) = schema.table_name() {
-            cards.push(Card::new("EXTNAME", HeaderValue::Str(name.to_owned())));
-        }
-        if let Some(param) = schema
-            .params()
-            .iter()
-            .find(|p| is_layout_keyword(&p.name) || p.name == "END")
-        {
-            return Err(IoError::FitsBadKeyword {
-                path: path.to_path_buf(),
-                hdu: 1,
-                keyword: param.name.clone(),
-                value: format!("{:?}", param.value),
-                expected: "a parameter name that is not a table-layout keyword",
-            });
-        }
-        cards.extend(schema.params().iter().map(param_card));
-        let primary = header_bytes(
-            path,
-            0,
-            &[
-                Card::new("SIMPLE", HeaderValue::Bool(true)),
-                Card::new("BITPIX", HeaderValue::Int(8)),
-                Card::new("NAXIS", HeaderValue::Int(0)),
-                Card::new("EXTEND", HeaderValue::Bool(true)),
-            ],
-        )?;
-        let extension = header_bytes(path, 1, &cards)?;
+        let (primary, extension, widths) = headers(path, schema)?;
         let io = |e| IoError::io(path, e);
         let mut out = BufWriter::new(File::create(path).map_err(io)?);
         out.write_all(&primary).map_err(io)?;
@@ -159,6 +168,114 @@ impl FitsTableWriter {
             rows: 0,
             row_buffer: Vec::new(),
         })
+    }
+
+    /// Reopens a table this writer left behind (killed, or finished) to append rows: both
+    /// headers must be those `schema` produces (`NAXIS2` aside), the complete rows are kept,
+    /// a torn last row and the block padding are cut off. `NAXIS2` is reset to 0 until
+    /// [`finish`](TableWriter::finish).
+    ///
+    /// ```
+    /// use stop_io::{read_fits_table, Column, FitsTableWriter, Schema, TableWriter, Value};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("grid.fits");
+    /// let schema = Schema::new(vec![Column::i64("model")])?;
+    /// for run in 0..3 {
+    ///     let mut writer = FitsTableWriter::resume_or_create(&path, &schema)?;
+    ///     assert_eq!(writer.rows_written(), run);
+    ///     writer.write_row(&[Value::I64(run as i64)])?;
+    ///     writer.finish()?;
+    /// }
+    /// assert_eq!(read_fits_table(&path)?.rows.len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`IoError::HeaderMismatch`] (naming the 1-based card) when the file holds another
+    /// table; I/O errors.
+    pub fn resume(path: impl AsRef<Path>, schema: &Schema) -> Result<FitsTableWriter, IoError> {
+        let path = path.as_ref();
+        let (primary, extension, widths) = headers(path, schema)?;
+        let io = |e| IoError::io(path, e);
+        let mut file = OpenOptions::new().read(true).write(true).open(path).map_err(io)?;
+        let file_len = file.metadata().map_err(io)?.len();
+        let expected = [primary.as_slice(), extension.as_slice()].concat();
+        let mut found = vec![0u8; expected.len().min(file_len as usize)];
+        file.read_exact(&mut found).map_err(io)?;
+        let naxis2_offset = primary.len() + 4 * CARD_LEN;
+        let mut naxis2 = None;
+        for (card, (want, got)) in expected.chunks(CARD_LEN).zip(found.chunks(CARD_LEN)).enumerate() {
+            let at = card * CARD_LEN;
+            if at == naxis2_offset && got.len() == CARD_LEN && got.starts_with(b"NAXIS2  = ") {
+                let value = String::from_utf8_lossy(&got[10..]);
+                naxis2 = value.split('/').next().and_then(|v| v.trim().parse::<u64>().ok());
+                if naxis2.is_some() {
+                    continue;
+                }
+            }
+            if want != got {
+                return Err(IoError::HeaderMismatch {
+                    path: path.to_path_buf(),
+                    line: card + 1,
+                    expected: String::from_utf8_lossy(want).trim_end().to_owned(),
+                    found: String::from_utf8_lossy(got).trim_end().to_owned(),
+                });
+            }
+        }
+        if found.len() < expected.len() {
+            let card = found.len() / CARD_LEN;
+            return Err(IoError::HeaderMismatch {
+                path: path.to_path_buf(),
+                line: card + 1,
+                expected: String::from_utf8_lossy(&expected[card * CARD_LEN..(card + 1) * CARD_LEN]).trim_end().to_owned(),
+                found: "end of file".to_owned(),
+            });
+        }
+        let header_len = expected.len() as u64;
+        let row_len = widths.iter().sum::<usize>().max(1) as u64;
+        // a finished file says how many rows it holds (its padding is no row); a killed one
+        // holds NAXIS2 = 0 and every complete row
+        let rows = match naxis2 {
+            Some(n) if n > 0 => n.min((file_len - header_len) / row_len),
+            _ => (file_len - header_len) / row_len,
+        };
+        let data_bytes = rows * row_len;
+        file.set_len(header_len + data_bytes).map_err(io)?;
+        let zero = format_card(&Card::new("NAXIS2", HeaderValue::Int(0))).map_err(|expected| IoError::FitsBadKeyword {
+            path: path.to_path_buf(),
+            hdu: 1,
+            keyword: "NAXIS2".to_owned(),
+            value: "0".to_owned(),
+            expected,
+        })?;
+        file.seek(SeekFrom::Start(naxis2_offset as u64)).map_err(io)?;
+        file.write_all(zero.as_bytes()).map_err(io)?;
+        file.seek(SeekFrom::End(0)).map_err(io)?;
+        Ok(FitsTableWriter {
+            path: path.to_path_buf(),
+            schema: schema.clone(),
+            widths,
+            out: Some(BufWriter::new(file)),
+            naxis2_offset: naxis2_offset as u64,
+            data_bytes,
+            rows,
+            row_buffer: Vec::new(),
+        })
+    }
+
+    /// [`resume`](Self::resume)s `path` if it exists, [`create`](Self::create)s it otherwise.
+    ///
+    /// # Errors
+    /// As [`resume`](Self::resume) and [`create`](Self::create).
+    pub fn resume_or_create(path: impl AsRef<Path>, schema: &Schema) -> Result<FitsTableWriter, IoError> {
+        let path = path.as_ref();
+        let exists = path.try_exists().map_err(|e| IoError::io(path, e))?;
+        let non_empty = exists && std::fs::metadata(path).map_err(|e| IoError::io(path, e))?.len() > 0;
+        if non_empty {
+            FitsTableWriter::resume(path, schema)
+        } else {
+            FitsTableWriter::create(path, schema)
+        }
     }
 
     fn out(&mut self) -> Result<&mut BufWriter<File>, IoError> {

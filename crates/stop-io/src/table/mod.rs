@@ -22,7 +22,8 @@ use crate::votable::VoTableWriter;
 ///
 /// Call [`finish`](TableWriter::finish) once at the end: the FITS writer patches `NAXIS2`
 /// there and the VOTable writer closes its XML elements. A writer dropped without `finish`
-/// leaves a TSV file complete up to its last flushed row, but FITS and VOTable files unusable.
+/// leaves a TSV file complete up to its last flushed row, and FITS and VOTable files that
+/// other readers reject until [`resume_or_create_table_writer`] reopens and finishes them.
 ///
 /// ```
 /// use stop_io::{Column, Schema, TableWriter, TsvWriter, Value};
@@ -42,7 +43,7 @@ pub trait TableWriter {
     fn flush(&mut self) -> Result<(), IoError>;
     /// Completes the file. Further `write_row` calls fail; calling `finish` again does nothing.
     fn finish(&mut self) -> Result<(), IoError>;
-    /// Rows in the file so far (including rows found when a TSV file was resumed).
+    /// Rows in the file so far (including rows found when a file was resumed).
     fn rows_written(&self) -> u64;
 }
 
@@ -100,6 +101,42 @@ pub fn create_table_writer(
         TableFormat::Tsv => Box::new(TsvWriter::create(path, schema)?),
         TableFormat::Fits => Box::new(FitsTableWriter::create(path, schema)?),
         TableFormat::VoTable => Box::new(VoTableWriter::create(path, schema)?),
+    })
+}
+
+/// Reopens `path`, a table of the given format that a killed (or finished) run of these
+/// writers left behind, to append rows after its last complete one; creates it when it does
+/// not exist or is empty. The header must be the one `schema` produces.
+///
+/// ```
+/// use stop_io::{read_table, resume_or_create_table_writer, Column, Schema, TableFormat, Value};
+/// let dir = tempfile::tempdir()?;
+/// let schema = Schema::new(vec![Column::i64("model")])?;
+/// for format in [TableFormat::Tsv, TableFormat::Fits, TableFormat::VoTable] {
+///     let path = dir.path().join(format!("grid-{format:?}"));
+///     for run in 0..2 {
+///         let mut writer = resume_or_create_table_writer(&path, format, &schema)?;
+///         assert_eq!(writer.rows_written(), run);
+///         writer.write_row(&[Value::I64(run as i64)])?;
+///         writer.finish()?;
+///     }
+///     assert_eq!(read_table(&path)?.rows.len(), 2);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`IoError::HeaderMismatch`] when the file holds another table; I/O errors.
+pub fn resume_or_create_table_writer(
+    path: impl AsRef<Path>,
+    format: TableFormat,
+    schema: &Schema,
+) -> Result<Box<dyn TableWriter>, IoError> {
+    let path = path.as_ref();
+    Ok(match format {
+        TableFormat::Tsv => Box::new(TsvWriter::resume_or_create(path, schema)?),
+        TableFormat::Fits => Box::new(FitsTableWriter::resume_or_create(path, schema)?),
+        TableFormat::VoTable => Box::new(VoTableWriter::resume_or_create(path, schema)?),
     })
 }
 

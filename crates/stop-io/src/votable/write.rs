@@ -1,8 +1,8 @@
 //! Streaming VOTable writer: the header at creation, one `<TR>` per row, the closing tags at
 //! `finish`.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::IoError;
@@ -94,6 +94,109 @@ impl VoTableWriter {
         };
         writer.write_text(&header)?;
         Ok(writer)
+    }
+
+    /// Reopens a table this writer left behind (killed, or finished) to append rows: the
+    /// header must be the one `schema` produces, the complete `<TR>` rows are kept, a torn
+    /// last row and the closing tags are cut off (and written again by
+    /// [`finish`](TableWriter::finish)).
+    ///
+    /// ```
+    /// use stop_io::{read_votable, Column, Schema, TableWriter, Value, VoTableWriter};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("grid.vot");
+    /// let schema = Schema::new(vec![Column::i64("model")])?;
+    /// for run in 0..3 {
+    ///     let mut writer = VoTableWriter::resume_or_create(&path, &schema)?;
+    ///     assert_eq!(writer.rows_written(), run);
+    ///     writer.write_row(&[Value::I64(run as i64)])?;
+    ///     writer.finish()?;
+    /// }
+    /// assert_eq!(read_votable(&path)?.rows.len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`IoError::HeaderMismatch`] when the file holds another table, [`IoError::FieldCount`]
+    /// for a row with another number of cells; I/O errors.
+    pub fn resume(path: impl AsRef<Path>, schema: &Schema) -> Result<VoTableWriter, IoError> {
+        let path = path.as_ref();
+        let io = |e| IoError::io(path, e);
+        let header = header_text(path, schema)?;
+        let file = OpenOptions::new().read(true).write(true).open(path).map_err(io)?;
+        let mut reader = BufReader::new(file);
+        let mut line = Vec::new();
+        let mut offset = 0_u64;
+        for (i, expected) in header.split_inclusive('\n').enumerate() {
+            line.clear();
+            offset += reader.read_until(b'\n', &mut line).map_err(io)? as u64;
+            if line != expected.as_bytes() {
+                return Err(IoError::HeaderMismatch {
+                    path: path.to_path_buf(),
+                    line: i + 1,
+                    expected: expected.trim_end().to_owned(),
+                    found: String::from_utf8_lossy(&line).trim_end().to_owned(),
+                });
+            }
+        }
+        let header_lines = header.lines().count();
+        let n_columns = schema.columns().len();
+        let mut rows = 0_u64;
+        let mut lines_read = header_lines;
+        // a row is complete at its `</TR>` line end (strings may hold newlines; `<` never
+        // appears unescaped inside a cell)
+        let mut row = Vec::new();
+        loop {
+            line.clear();
+            let n = reader.read_until(b'\n', &mut line).map_err(io)?;
+            if n == 0 || line.last() != Some(&b'\n') {
+                break;
+            }
+            row.extend_from_slice(&line);
+            if !row.starts_with(b"<TR>") {
+                break;
+            }
+            if !row.ends_with(b"</TR>\n") {
+                continue;
+            }
+            let cells = row.windows(4).filter(|w| w == b"<TD>").count();
+            if cells != n_columns {
+                return Err(IoError::FieldCount {
+                    path: path.to_path_buf(),
+                    line: lines_read + 1,
+                    expected: n_columns,
+                    found: cells,
+                });
+            }
+            lines_read += row.iter().filter(|&&b| b == b'\n').count();
+            offset += row.len() as u64;
+            rows += 1;
+            row.clear();
+        }
+        let mut file = reader.into_inner();
+        file.set_len(offset).map_err(io)?;
+        file.seek(SeekFrom::Start(offset)).map_err(io)?;
+        Ok(VoTableWriter {
+            path: path.to_path_buf(),
+            schema: schema.clone(),
+            out: Some(BufWriter::new(file)),
+            rows,
+        })
+    }
+
+    /// [`resume`](Self::resume)s `path` if it exists and is not empty,
+    /// [`create`](Self::create)s it otherwise.
+    ///
+    /// # Errors
+    /// As [`resume`](Self::resume) and [`create`](Self::create).
+    pub fn resume_or_create(path: impl AsRef<Path>, schema: &Schema) -> Result<VoTableWriter, IoError> {
+        let path = path.as_ref();
+        let exists = path.try_exists().map_err(|e| IoError::io(path, e))?;
+        if exists && std::fs::metadata(path).map_err(|e| IoError::io(path, e))?.len() > 0 {
+            VoTableWriter::resume(path, schema)
+        } else {
+            VoTableWriter::create(path, schema)
+        }
     }
 
     fn write_text(&mut self, text: &str) -> Result<(), IoError> {
