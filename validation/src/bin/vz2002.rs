@@ -30,7 +30,7 @@ struct Cli {
     /// Grid and solver seed (default: the model file's).
     #[arg(long)]
     seed: Option<u64>,
-    /// Populations inside a Voronoi cell: quadratic (default), linear, or constant (LIME's
+    /// Populations inside a Voronoi cell: linear (default), quadratic, or constant (LIME's
     /// treatment), for comparisons.
     #[arg(long, value_parser = ["quadratic", "linear", "constant"])]
     cells: Option<String>,
@@ -46,9 +46,9 @@ fn main() -> anyhow::Result<ExitCode> {
     let models = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models"));
     let problems = if cli.problems.is_empty() { vec![Problem::P1a, Problem::P1b, Problem::P2a, Problem::P2b] } else { cli.problems };
     let opts = RunOptions { n_points: cli.points, rays_per_point: cli.rays, tolerance: cli.tolerance, max_iterations: cli.max_iterations, seed: cli.seed, cells: cli.cells.as_deref().map(|c| match c {
-        "linear" => CellPopulations::Linear,
+        "quadratic" => CellPopulations::Quadratic,
         "constant" => CellPopulations::Constant,
-        _ => CellPopulations::Quadratic,
+        _ => CellPopulations::Linear,
     }) };
     let (mut passed, mut failed) = (0, 0);
     for problem in problems {

@@ -17,7 +17,12 @@ pub struct Deviations {
     pub median: f64,
     /// Per log-radius bin: geometric centre (m), mean deviation, points.
     pub bins: Vec<(f64, f64, usize)>,
+    /// The [`N_WORST`] largest |deviations|: (radius m, deviation), largest first.
+    pub worst: Vec<(f64, f64)>,
 }
+
+/// Points listed in [`Deviations::worst`].
+pub const N_WORST: usize = 5;
 
 /// Compares `values[i]` at `radii_m[i]` with `curve` (points outside the curve's range are
 /// skipped) and bins the deviations into `n_bins` logarithmic radius bins.
@@ -45,7 +50,10 @@ pub fn deviations(radii_m: &[f64], values: &[f64], curve: &RadialCurve, n_bins: 
         .filter(|(_, s)| s.1 > 0)
         .map(|(b, s)| ((lo + (b as f64 + 0.5) * (hi - lo) / n_bins as f64).exp(), s.0 / s.1 as f64, s.1))
         .collect();
-    Deviations { n_points: n, max_abs: abs.last().copied().unwrap_or(0.0), rms, p90_abs: pick(&abs, 0.9), median: pick(&signed, 0.5), bins }
+    let mut worst = pairs.clone();
+    worst.sort_unstable_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    worst.truncate(N_WORST);
+    Deviations { n_points: n, max_abs: abs.last().copied().unwrap_or(0.0), rms, p90_abs: pick(&abs, 0.9), median: pick(&signed, 0.5), bins, worst }
 }
 
 #[cfg(test)]

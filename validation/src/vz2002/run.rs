@@ -86,6 +86,8 @@ fn render(out: &mut String, label: &str, d: &Deviations) {
     );
     let bins: Vec<String> = d.bins.iter().map(|(r, m, _)| format!("{r:.1e}:{:+.1}%", 100.0 * m)).collect();
     let _ = writeln!(out, "    binned mean dev (r m: dev): {}", bins.join(" "));
+    let worst: Vec<String> = d.worst.iter().map(|(r, dev)| format!("{r:.2e}:{:+.1}%", 100.0 * dev)).collect();
+    let _ = writeln!(out, "    worst points (r m: dev): {}", worst.join(" "));
 }
 
 /// Solves `problem` from `models_dir/vz2002_<p>.toml` and compares with `reference_dir`
