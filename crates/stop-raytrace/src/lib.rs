@@ -6,6 +6,7 @@ pub mod error;
 pub mod fits;
 pub mod grid;
 pub mod image;
+pub mod moments;
 pub mod params;
 pub mod rays;
 mod trace;

@@ -1,6 +1,6 @@
 //! astropy (the reference WCS implementation, installed by `.ci/setup`) reads a ray-traced,
 //! beam-convolved STOP cube and finds, for three chosen pixels, the world coordinates this
-//! test computes independently from the image parameters.
+//! test computes independently from the image parameters; it also reads the moment-0 map.
 
 mod common;
 
@@ -10,6 +10,7 @@ use stop_model::file::{ImageParams, ImageUnit, Rotation};
 use stop_physics::constants::C_M_S;
 use stop_raytrace::beam::{GaussianBeam, convolve};
 use stop_raytrace::fits::{SkyPlacement, SpectralAxisKind, write_cube};
+use stop_raytrace::moments::{moments, spectrum_at, write_map, write_spectrum};
 use stop_raytrace::{RaytraceParams, TraceGrid, render};
 
 const RA0_DEG: f64 = 83.822_08;
@@ -58,6 +59,18 @@ fn astropy_finds_the_world_coordinates_of_three_pixels() {
     let sky = |spectral| SkyPlacement { ra_deg: RA0_DEG, dec_deg: DEC0_DEG, spectral };
     write_cube(&velo_path, &cube, ImageUnit::Kelvin, &sky(SpectralAxisKind::VeloLsr)).expect("written");
     write_cube(&freq_path, &cube, ImageUnit::JanskyPerPixel, &sky(SpectralAxisKind::Freq)).expect("written");
+    // the moment-0 map and a spectrum with its plots
+    let m = moments(&cube, ImageUnit::Kelvin, 0.0, 0.01);
+    let mom0_path = dir.path().join("mom0.fits");
+    write_map(&mom0_path, &cube, &m.moment0, "K km/s", &sky(SpectralAxisKind::VeloLsr)).expect("map written");
+    let centre = spectrum_at(&cube, ImageUnit::Kelvin, 0.0, 0.0).expect("centre in the image");
+    let spec = dir.path().join("centre");
+    for ext in ["png", "svg"] {
+        write_spectrum(&spec.with_extension("fits"), Some(&spec.with_extension(ext)), &cube, ImageUnit::Kelvin, &centre, "centre").expect("spectrum written");
+    }
+    let png = std::fs::read(spec.with_extension("png")).expect("png");
+    assert_eq!(&png[..4], b"\x89PNG");
+    assert!(std::fs::read_to_string(spec.with_extension("svg")).expect("svg").contains("<svg"));
 
     // (i, j, channel), 0-based; pixel i centre at x = (i + 0.5 − n/2) Δ west of the centre
     // (RA grows to the east, leftwards), j at y = (j + 0.5 − n/2) Δ north; channel c at
@@ -77,9 +90,12 @@ fn astropy_finds_the_world_coordinates_of_three_pixels() {
          \x20   pix = {pix:?}\n\
          \x20   world = [list(map(float, w.wcs_pix2world([[i, j, c, 0]], 0)[0])) for (i, j, c) in pix]\n\
          \x20   out[name] = dict(world=world, ctype=list(w.wcs.ctype), cunit=[str(u) for u in w.wcs.cunit], bunit=h['BUNIT'], bmaj=h['BMAJ'], bmin=h['BMIN'], bpa=h['BPA'], restfrq=h['RESTFRQ'], specsys=h['SPECSYS'], shape=list(hdul[0].data.shape))\n\
+         m = fits.open({mom0:?}); m.verify('exception'); wm = WCS(m[0].header)\n\
+         out['mom0'] = dict(world=list(map(float, wm.wcs_pix2world([[0, 0]], 0)[0])), bunit=m[0].header['BUNIT'], shape=list(m[0].data.shape), sum=float(m[0].data.sum()))\n\
          print(json.dumps(out))\n",
         velo = velo_path.to_str().expect("utf-8 path"),
         freq = freq_path.to_str().expect("utf-8 path"),
+        mom0 = mom0_path.to_str().expect("utf-8 path"),
         pix = pixels.map(|(i, j, c)| [i, j, c]),
     );
     let out = Command::new("python3").args(["-c", &script]).output().expect("python3 runs");
@@ -98,6 +114,13 @@ fn astropy_finds_the_world_coordinates_of_three_pixels() {
             assert!((world[2] / spectral - 1.0).abs() < 1e-9 || (world[2] - spectral).abs() < 1e-6, "{name} pixel {k}: {} vs {spectral}", world[2]);
         }
     }
+    let mom0 = &json["mom0"];
+    assert_eq!(mom0["shape"], serde_json::json!([10, 10]));
+    assert_eq!(mom0["bunit"], "K km/s");
+    assert_eq!(mom0["world"][0], json["velo"]["world"][0][0]);
+    assert_eq!(mom0["world"][1], json["velo"]["world"][0][1]);
+    let m0_sum: f64 = m.moment0.iter().sum();
+    assert!((mom0["sum"].as_f64().unwrap_or(0.0) / m0_sum - 1.0).abs() < 1e-6);
     let velo = &json["velo"];
     assert_eq!(velo["ctype"][2], "VRAD", "astropy translates VELO-LSR with VELREF 257 to radio velocity");
     assert_eq!(velo["bunit"], "K");

@@ -10,6 +10,7 @@ use stop_model::ModelFile;
 use stop_molecule::Molecule;
 use stop_raytrace::beam::{GaussianBeam, convolve};
 use stop_raytrace::fits::{SkyPlacement, SpectralAxisKind, write_cube};
+use stop_raytrace::moments::{moments, spectrum_at, write_map, write_spectrum};
 use stop_raytrace::rays::LIME_MAX_RAYS_PER_PIXEL;
 use stop_raytrace::units::file_suffix;
 use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render};
@@ -38,6 +39,25 @@ pub struct ImageArgs {
     /// Write a frequency axis (`FREQ`, Hz) instead of `VELO-LSR` (m/s).
     #[arg(long)]
     pub freq_axis: bool,
+    /// Also write moment-0 and moment-1 maps (`<stem>_mom0.fits`, `<stem>_mom1.fits`) of the
+    /// first unit of each image, channels above 0 only.
+    #[arg(long)]
+    pub moments: bool,
+    /// Also write the spectrum at a sky offset `EAST,NORTH` (arcsec) from the centre as
+    /// `<stem>_spectrum<k>.fits`, `.png` and `.svg` (repeatable).
+    #[arg(long, value_parser = parse_offset)]
+    pub spectrum: Vec<(f64, f64)>,
+}
+
+/// Moment 1 is left blank where moment 0 is below this fraction of its peak.
+const MOMENT1_MIN_FRACTION: f64 = 0.01;
+
+fn parse_offset(text: &str) -> Result<(f64, f64), String> {
+    let parts: Vec<f64> = text.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|e| format!("`{text}`: {e}"))?;
+    match parts[..] {
+        [east, north] => Ok((east, north)),
+        _ => Err(format!("`{text}`: expected EAST,NORTH in arcsec")),
+    }
 }
 
 fn parse_beam(text: &str) -> Result<GaussianBeam, String> {
@@ -81,6 +101,27 @@ pub fn write_images(file: &ModelFile, setup: &SolverSetup<'_>, molecule: &Molecu
             let path = dir.join(format!("{}_{}.fits", image.file_stem, file_suffix(unit)));
             write_cube(&path, &cube, unit, &sky).with_context(|| format!("writing {}", path.display()))?;
             written.push(path);
+        }
+        if let Some(&unit) = image.units.first() {
+            if args.moments {
+                let m = moments(&cube, unit, 0.0, MOMENT1_MIN_FRACTION);
+                let unit_name = stop_raytrace::units::bunit(unit);
+                for (suffix, map, bunit) in [("mom0", &m.moment0, format!("{unit_name} km/s")), ("mom1", &m.moment1_km_s, "km/s".to_owned())] {
+                    let path = dir.join(format!("{}_{suffix}.fits", image.file_stem));
+                    write_map(&path, &cube, map, &bunit, &sky).with_context(|| format!("writing {}", path.display()))?;
+                    written.push(path);
+                }
+            }
+            for (k, &(east, north)) in args.spectrum.iter().enumerate() {
+                let Some(values) = spectrum_at(&cube, unit, east, north) else {
+                    bail!("--spectrum {east},{north}: outside the image `{}`", image.file_stem);
+                };
+                let stem = dir.join(format!("{}_spectrum{k}", image.file_stem));
+                let title = format!("{} at ({east}\", {north}\")", image.file_stem);
+                write_spectrum(&stem.with_extension("fits"), Some(&stem.with_extension("png")), &cube, unit, &values, &title)?;
+                write_spectrum(&stem.with_extension("fits"), Some(&stem.with_extension("svg")), &cube, unit, &values, &title)?;
+                written.extend(["fits", "png", "svg"].map(|e| stem.with_extension(e)));
+            }
         }
         eprintln!("image {}: {}x{} pixels, {} channels, {:.2} s", image.file_stem, image.n_pixels, image.n_pixels, image.n_channels, clock.elapsed().as_secs_f64());
     }
