@@ -5,7 +5,7 @@
 use serde::Serialize;
 use stop_catalog::{Catalog, PartitionTable, QParams, intensity};
 use stop_molecule::Molecule;
-use stop_physics::constants::{C_CM_S, H_OVER_K_K_S};
+use stop_physics::constants::H_OVER_K_K_S;
 
 use crate::error::LteError;
 
@@ -100,12 +100,13 @@ pub struct Species {
 }
 
 impl Species {
-    /// From a LAMDA molecule: frequencies from the level energies (E_u − E_l), weights,
-    /// A_ul, and Q from the file's levels ([`PartitionFunction::Levels`]).
+    /// From a LAMDA molecule: the rest frequencies of the file's FREQ column (the measured
+    /// ones: E_u − E_l from the rounded level energies misplaces CO 2-1 by 1 MHz, 1.3 km/s),
+    /// weights, A_ul, and Q from the file's levels ([`PartitionFunction::Levels`]).
     ///
     /// ```
     /// let co = stop_lte::Species::from_molecule(&stop_molecule::shipped("co").unwrap());
-    /// assert!((co.transitions[0].freq_hz / 115.271_2e9 - 1.0).abs() < 1e-6);
+    /// assert_eq!(co.transitions[1].freq_hz, 230.538e9);
     /// assert!((co.partition.q(20.0).unwrap() / 7.573_23 - 1.0).abs() < 1e-4);
     /// ```
     #[must_use]
@@ -113,12 +114,11 @@ impl Species {
         let transitions = molecule
             .lines
             .iter()
-            .enumerate()
-            .map(|(i_line, line)| {
+            .map(|line| {
                 let up = &molecule.levels[line.up];
                 let lo = &molecule.levels[line.lo];
                 Transition {
-                    freq_hz: molecule.line_wavenumber_cm1(i_line) * C_CM_S,
+                    freq_hz: line.freq_ghz * 1e9,
                     a_ul_s: line.a_ul_s,
                     g_up: up.weight,
                     eup_k: up.energy_k(),
