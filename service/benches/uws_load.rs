@@ -1,5 +1,7 @@
-//! Load benchmark of the UWS service (bounded, 127.0.0.1 only): requests per second and p99
-//! latency at 32 concurrent keep-alive connections for job creation (1,000 jobs), GET of the
+//! Load benchmark of the UWS service (bounded, 127.0.0.1 only): requests per second, p99
+//! latency and CPU time per request (this process: server and client, user + system; less
+//! sensitive to other load on the machine than the wall-clock figures) at 32 concurrent
+//! keep-alive connections for job creation (1,000 jobs), GET of the
 //! 1,000-job list, GET of one job, then 5,000 more creations (store growing to 6,000 jobs). Run with
 //! `cargo bench -p stop-service --bench uws_load`; figures go to stdout.
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
@@ -64,8 +66,22 @@ impl Conn {
 }
 
 /// Runs `total` requests over [`CONNECTIONS`] connections; `make(i)` gives (method, path, body).
-async fn load(addr: &str, total: usize, expect: u16, make: Arc<dyn Fn(usize) -> (String, String, String) + Send + Sync>) -> (f64, Duration, Vec<String>) {
+/// CPU time (user + system) this process has used so far: fields 14 and 15 of
+/// `/proc/self/stat`, in clock ticks of 10 ms (`USER_HZ` is 100 on Linux).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // Fields after the command name (which ends with the last `)`): state is field 3.
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+/// Figures of one phase: requests per second, p99 latency, CPU per request, Locations seen.
+type Figures = (f64, Duration, Duration, Vec<String>);
+
+async fn load(addr: &str, total: usize, expect: u16, make: Arc<dyn Fn(usize) -> (String, String, String) + Send + Sync>) -> Figures {
     let start = Instant::now();
+    let cpu_start = cpu_time();
     let mut tasks = Vec::new();
     for c in 0..CONNECTIONS {
         let addr = addr.to_owned();
@@ -95,13 +111,14 @@ async fn load(addr: &str, total: usize, expect: u16, make: Arc<dyn Fn(usize) -> 
         locations.extend(loc);
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let cpu = (cpu_time() - cpu_start) / u32::try_from(all.len()).unwrap();
     all.sort();
     let p99 = all[(all.len() * 99 / 100).min(all.len() - 1)];
-    (all.len() as f64 / elapsed, p99, locations)
+    (all.len() as f64 / elapsed, p99, cpu, locations)
 }
 
-fn report(what: &str, n: usize, (rate, p99, _): &(f64, Duration, Vec<String>)) {
-    println!("{what:<34} {n:>6} requests  {rate:>9.0} req/s  p99 {:>7.2} ms", p99.as_secs_f64() * 1e3);
+fn report(what: &str, n: usize, (rate, p99, cpu, _): &Figures) {
+    println!("{what:<34} {n:>6} requests  {rate:>9.0} req/s  p99 {:>7.2} ms  CPU {:>6.1} us/request", p99.as_secs_f64() * 1e3, cpu.as_secs_f64() * 1e6);
 }
 
 fn main() {
@@ -117,13 +134,14 @@ fn main() {
         let server = stop_service::start(config).await.unwrap();
         let addr = server.addr.to_string();
         tokio::spawn(server.run());
-        println!("UWS load benchmark: {CONNECTIONS} concurrent keep-alive connections against http://{addr}");
+        let load_avg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!("UWS load benchmark: {CONNECTIONS} concurrent keep-alive connections against http://{addr} (load average {})", load_avg.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
 
         let create = load(&addr, CREATIONS, 303, Arc::new(|_| ("POST".into(), "/uws/molecule".into(), "molecule=co&rank_tex_k=20".into()))).await;
         report("POST /uws/molecule (create)", CREATIONS, &create);
         let list = load(&addr, LIST_GETS, 200, Arc::new(|_| ("GET".into(), "/uws/molecule".into(), String::new()))).await;
         report("GET /uws/molecule (1,000 jobs)", LIST_GETS, &list);
-        let jobs: Arc<Vec<String>> = Arc::new(create.2.iter().map(|l| l.rsplit_once("/uws/").map(|(_, p)| format!("/uws/{p}")).unwrap()).collect());
+        let jobs: Arc<Vec<String>> = Arc::new(create.3.iter().map(|l| l.rsplit_once("/uws/").map(|(_, p)| format!("/uws/{p}")).unwrap()).collect());
         let get = load(&addr, JOB_GETS, 200, Arc::new(move |i| ("GET".into(), jobs[i % jobs.len()].clone(), String::new()))).await;
         report("GET /uws/molecule/{id}", JOB_GETS, &get);
         let more = load(&addr, MORE_CREATIONS, 303, Arc::new(|_| ("POST".into(), "/uws/diagnostic".into(), "duration_s=1&RUNID=bench".into()))).await;

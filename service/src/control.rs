@@ -157,8 +157,11 @@ pub fn recover(state: &AppState) {
     }
 }
 
-/// Deletes every job whose destruction time has passed.
+/// Checkpoints the job database, and deletes every job whose destruction time has passed.
 pub fn sweep(state: &AppState) {
+    if let Err(e) = state.store.checkpoint() {
+        tracing::warn!(error = %e, "WAL checkpoint failed");
+    }
     let now = Instant::now();
     for record in state.store.select(|r| r.job.destruction.is_some_and(|d| d <= now)) {
         match delete(state, &record.job.id) {

@@ -125,6 +125,9 @@ fn split_controls(state: &AppState, form: &mut Form, query: &[(String, String)])
 
 /// Moves each uploaded part to `uploads/{parameter}` and returns `(parameter, stored name)`.
 async fn place_uploads(state: &AppState, job_type: &str, form: &mut Form, uploads: &[(String, String)], dir: &JobDir) -> Result<Vec<(String, String)>, ApiError> {
+    if form.parts.is_empty() && uploads.is_empty() {
+        return Ok(Vec::new());
+    }
     let descriptor = state.registry.get(job_type).map(|t| t.descriptor().clone()).ok_or_else(|| ApiError::NotFound(format!("no job type `{job_type}`")))?;
     let mut files = Vec::new();
     for (param, reference) in uploads {
@@ -164,9 +167,6 @@ async fn build(state: &AppState, caller: &Caller, job_type: &str, id: &str, dir:
     let files = place_uploads(state, job_type, &mut form, &uploads, dir).await?;
     let job_kind = state.registry.get(job_type).ok_or_else(|| ApiError::NotFound(format!("no job type `{job_type}`")))?;
     let valid = job_kind.descriptor().validate(&RawInput { fields: form.fields, files })?;
-    // The job type's own check (file contents) before anything is stored.
-    let (kind, values, uploads) = (job_kind.clone(), valid.values.clone(), dir.uploads());
-    tokio::task::spawn_blocking(move || kind.check(&values, &uploads)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
     let spec = JobSpec { id: id.to_owned(), job_type: job_type.to_owned(), values: valid.values };
     let spec_json = serde_json::to_string_pretty(&spec).map_err(|e| ApiError::Internal(e.to_string()))?;
     let job = Job {
@@ -185,8 +185,14 @@ async fn build(state: &AppState, caller: &Caller, job_type: &str, id: &str, dir:
         results: Vec::new(),
         error: None,
     };
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || store.insert(job, &spec_json)).await.map_err(|e| ApiError::Internal(e.to_string()))??;
+    // The job type's own check (file contents), then the insert, in one blocking task.
+    let (store, kind, uploads) = (state.store.clone(), job_kind.clone(), dir.uploads());
+    tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
+        kind.check(&spec.values, &uploads)?;
+        Ok(store.insert(job, &spec_json)?)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
     Ok(controls.run)
 }
 

@@ -4,19 +4,21 @@
 //! documents, job lists, WAIT) never touch the database; every change is committed to SQLite
 //! first and only then made visible in memory, so what clients saw survives a `kill -9`.
 
+mod batch;
 pub mod layout;
 mod schema;
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 use tokio::sync::watch;
 
 use crate::protocol::{ErrorKind, ErrorSummary, Instant, Job, JobRef, Parameter, Phase, ResultEntry};
+use batch::{InsertQueue, Taken};
 use layout::JobDir;
 
 /// Store failures.
@@ -32,6 +34,12 @@ pub enum StoreError {
         path: PathBuf,
         /// What.
         source: std::io::Error,
+    },
+    /// The group commit that carried this creation failed (see [`Store::insert`]).
+    #[error("job database: {message}")]
+    GroupCommit {
+        /// SQLite's message.
+        message: String,
     },
     /// No such job.
     #[error("no job `{0}`")]
@@ -81,6 +89,14 @@ pub struct Store {
     version: AtomicU64,
     conn: Mutex<Connection>,
     jobs: RwLock<HashMap<String, Entry>>,
+    /// Jobs in an active phase per owner, changed together with `jobs` (O(1) limit checks).
+    active: Mutex<HashMap<Option<String>, usize>>,
+    /// Creation time of the newest job, ms; written only with `conn` held.
+    newest_ms: AtomicI64,
+    /// Creations waiting for the connection (group commit).
+    inserts: InsertQueue,
+    /// A second connection for WAL checkpoints, so they never hold up `conn`.
+    checkpointer: Mutex<Option<Connection>>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -98,11 +114,25 @@ impl Store {
         let conn = Connection::open(data_dir.join("stop.sqlite"))?;
         schema::prepare(&conn)?;
         let records = load_all(&conn)?;
+        let newest_ms = records.iter().map(|r| r.job.creation_time.millis()).max().unwrap_or(i64::MIN);
+        let mut active: HashMap<Option<String>, usize> = HashMap::new();
+        for r in records.iter().filter(|r| r.job.phase.is_active()) {
+            *active.entry(r.job.owner.clone()).or_default() += 1;
+        }
         let jobs = records
             .into_iter()
             .map(|r| (r.job.id.clone(), Entry { phase_tx: watch::Sender::new(r.job.phase), record: r }))
             .collect();
-        Ok(Self { data_dir: data_dir.to_owned(), version: AtomicU64::new(0), conn: Mutex::new(conn), jobs: RwLock::new(jobs) })
+        Ok(Self {
+            data_dir: data_dir.to_owned(),
+            version: AtomicU64::new(0),
+            conn: Mutex::new(conn),
+            jobs: RwLock::new(jobs),
+            active: Mutex::new(active),
+            newest_ms: AtomicI64::new(newest_ms),
+            inserts: InsertQueue::default(),
+            checkpointer: Mutex::new(None),
+        })
     }
 
     /// The directory of job `id`.
@@ -137,33 +167,74 @@ impl Store {
     }
 
     /// Records a new job with the worker's input `spec_json` (the content of `job.json`, written
-    /// into the job directory when the job is run; uploads must already be in place).
+    /// into the job directory when the job is run; uploads must already be in place). Returns
+    /// once the job is committed and visible; concurrent creations share one commit
+    /// (`batch`). Creation times are made unique and increasing in commit order (1 ms apart at
+    /// least), so "newest first", LAST and AFTER never depend on how ties would be broken.
     ///
     /// # Errors
     /// Database errors.
-    pub fn insert(&self, mut job: Job, spec_json: &str) -> Result<(), StoreError> {
+    pub fn insert(&self, job: Job, spec_json: &str) -> Result<(), StoreError> {
+        let own = self.inserts.push(job, spec_json.to_owned());
         let mut conn = self.lock_conn();
-        // Creation times are unique and increase with insertion order (1 ms apart at least), so
-        // "newest first", LAST and AFTER never depend on how ties would be broken. Holding the
-        // connection lock serialises inserts.
-        let newest = self.read().values().map(|e| e.record.job.creation_time).max();
-        if let Some(newest) = newest.filter(|&newest| job.creation_time <= newest) {
-            job.creation_time = Instant(newest.millis() + 1);
+        let batch = match self.inserts.take(own) {
+            Taken::Done(result) => return result.map_err(|message| StoreError::GroupCommit { message }),
+            Taken::Batch(batch) => batch,
+        };
+        let seqs: Vec<u64> = batch.iter().map(|p| p.seq).collect();
+        let mut newest = self.newest_ms.load(Ordering::Relaxed);
+        let records: Vec<(JobRecord, String)> = batch
+            .into_iter()
+            .map(|p| {
+                let mut job = p.job;
+                if job.creation_time.millis() <= newest {
+                    job.creation_time = Instant(newest.saturating_add(1));
+                }
+                newest = job.creation_time.millis();
+                (JobRecord { job, worker_pid: None, attempts: 0 }, p.spec_json)
+            })
+            .collect();
+        if let Err(e) = insert_rows(&mut conn, &records) {
+            self.inserts.finish(&seqs, own, Some(&e.to_string()));
+            return Err(e.into());
         }
-        let tx = conn.transaction()?;
-        let record = JobRecord { job, worker_pid: None, attempts: 0 };
-        insert_row(&tx, &record)?;
-        tx.prepare_cached("UPDATE jobs SET spec_json = ?2 WHERE id = ?1")?.execute(params![record.job.id, spec_json])?;
+        self.newest_ms.store(newest, Ordering::Relaxed);
         {
-            let mut stmt = tx.prepare_cached("INSERT INTO parameters (job_id, pos, name, value, upload) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-            for (pos, p) in record.job.parameters.iter().enumerate() {
-                stmt.execute(params![record.job.id, i64::try_from(pos).unwrap_or(i64::MAX), p.name, p.value, p.upload])?;
+            let mut jobs = self.write();
+            let mut active = self.lock_active();
+            for (record, _) in records {
+                if record.job.phase.is_active() {
+                    *active.entry(record.job.owner.clone()).or_default() += 1;
+                }
+                let phase_tx = watch::Sender::new(record.job.phase);
+                jobs.insert(record.job.id.clone(), Entry { record, phase_tx });
             }
         }
-        tx.commit()?;
-        let phase_tx = watch::Sender::new(record.job.phase);
-        self.write().insert(record.job.id.clone(), Entry { record, phase_tx });
         self.bump();
+        self.inserts.finish(&seqs, own, None);
+        Ok(())
+    }
+
+    fn lock_active(&self) -> std::sync::MutexGuard<'_, HashMap<Option<String>, usize>> {
+        // Plain counters, changed only under the `jobs` write lock.
+        self.active.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Moves the WAL's committed pages into the database file (`PASSIVE`: never waits for, nor
+    /// holds up, the writer). The connection that commits does not checkpoint by itself
+    /// (`wal_autocheckpoint = 0`), so that a request never pays for a checkpoint and its fsync:
+    /// the server calls this periodically instead.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let mut guard = self.checkpointer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let conn = match guard.take() {
+            Some(conn) => conn,
+            None => Connection::open(self.data_dir.join("stop.sqlite"))?,
+        };
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        *guard = Some(conn);
         Ok(())
     }
 
@@ -209,6 +280,12 @@ impl Store {
         drop(conn);
         let mut jobs = self.write();
         if let Some(entry) = jobs.get_mut(id) {
+            let (was, is) = (entry.record.job.phase.is_active(), record.job.phase.is_active());
+            if was != is {
+                let mut active = self.lock_active();
+                let count = active.entry(record.job.owner.clone()).or_default();
+                *count = if is { *count + 1 } else { count.saturating_sub(1) };
+            }
             entry.record = record.clone();
             entry.phase_tx.send_if_modified(|p| {
                 let changed = *p != record.job.phase;
@@ -227,13 +304,21 @@ impl Store {
     /// Database or file errors.
     pub fn delete(&self, id: &str) -> Result<(), StoreError> {
         self.lock_conn().execute("DELETE FROM jobs WHERE id = ?1", [id])?;
-        self.write().remove(id);
-        self.bump();
+        // Files first: once a client sees the job gone (404), its files are gone too.
         let dir = self.job_dir(id);
-        match fs::remove_dir_all(dir.root()) {
+        let removed = match fs::remove_dir_all(dir.root()) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io { path: dir.root().to_owned(), source: e }),
             _ => Ok(()),
+        };
+        let mut jobs = self.write();
+        if let Some(gone) = jobs.remove(id).filter(|e| e.record.job.phase.is_active())
+            && let Some(count) = self.lock_active().get_mut(&gone.record.job.owner)
+        {
+            *count = count.saturating_sub(1);
         }
+        drop(jobs);
+        self.bump();
+        removed
     }
 
     /// A receiver that sees every phase change of job `id` (for WAIT).
@@ -273,7 +358,7 @@ impl Store {
     /// Number of jobs of `owner` (anonymous = `None`) in an active phase.
     #[must_use]
     pub fn active_count(&self, owner: Option<&str>) -> usize {
-        self.read().values().filter(|e| e.record.job.owner.as_deref() == owner && e.record.job.phase.is_active()).count()
+        self.lock_active().get(&owner.map(str::to_owned)).copied().unwrap_or(0)
     }
 
     /// Checks that the database answers and the job directory is writable.
@@ -286,6 +371,20 @@ impl Store {
         fs::write(&probe, b"ok").map_err(io_err(&probe))?;
         fs::remove_file(&probe).map_err(io_err(&probe))
     }
+}
+
+/// Writes new jobs with their worker input and parameters in one transaction.
+fn insert_rows(conn: &mut Connection, records: &[(JobRecord, String)]) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    for (record, spec_json) in records {
+        insert_row(&tx, record)?;
+        tx.prepare_cached("UPDATE jobs SET spec_json = ?2 WHERE id = ?1")?.execute(params![record.job.id, spec_json])?;
+        let mut stmt = tx.prepare_cached("INSERT INTO parameters (job_id, pos, name, value, upload) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for (pos, p) in record.job.parameters.iter().enumerate() {
+            stmt.execute(params![record.job.id, i64::try_from(pos).unwrap_or(i64::MAX), p.name, p.value, p.upload])?;
+        }
+    }
+    tx.commit()
 }
 
 fn insert_row(conn: &Connection, r: &JobRecord) -> rusqlite::Result<()> {

@@ -45,13 +45,15 @@ ALTER TABLE jobs ADD COLUMN spec_json TEXT;
 
 /// Opens-time settings and migrations: WAL journal (readers never block the writer),
 /// `synchronous = NORMAL` (a commit survives a killed process; WAL keeps the database
-/// consistent on power loss), foreign keys on.
+/// consistent on power loss), no automatic checkpoint on commit (`Store::checkpoint` does it
+/// off the request path), foreign keys on.
 ///
 /// # Errors
 /// SQLite errors.
 pub fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

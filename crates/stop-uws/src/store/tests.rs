@@ -79,3 +79,48 @@ fn delete_removes_row_and_directory_and_wait_sees_changes() {
     assert!(!store.job_dir("d1").root().exists());
     assert!(Store::open(tmp.path()).unwrap().get("d1").is_none());
 }
+
+#[test]
+fn concurrent_creations_are_all_committed_with_unique_times_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(tmp.path()).unwrap());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    // Same nominal creation time everywhere: the store must still order them.
+                    store.insert(job(&format!("{t}x{i}"), 5, Phase::Pending), "{}").unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(store.active_count(Some("alice")), 400);
+    assert_eq!(store.active_count(None), 0);
+    store
+        .update::<StoreError>("0x0", |r| {
+            r.job.phase = Phase::Completed;
+            Ok(())
+        })
+        .unwrap();
+    store.delete("1x1").unwrap();
+    store.delete("0x0").unwrap();
+    assert_eq!(store.active_count(Some("alice")), 398);
+    store.checkpoint().unwrap();
+    let times = |s: &Store| {
+        let mut t: Vec<i64> = s.select(|_| true).iter().map(|r| r.job.creation_time.millis()).collect();
+        t.sort_unstable();
+        t
+    };
+    let before = times(&store);
+    assert_eq!(before.len(), 398);
+    assert!(before.windows(2).all(|w| w[0] < w[1]), "creation times not unique");
+    drop(store);
+    let reopened = Store::open(tmp.path()).unwrap();
+    assert_eq!(times(&reopened), before);
+    assert_eq!(reopened.active_count(Some("alice")), 398);
+    assert_eq!(reopened.spec_json("7x49").unwrap(), "{}");
+}
