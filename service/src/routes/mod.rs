@@ -88,3 +88,6 @@ fn text(body: String) -> Response {
 fn pick<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
+
+#[cfg(test)]
+mod tests;
