@@ -22,6 +22,31 @@ fn line_at(text: &str, offset: u64) -> usize {
     text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
+/// Lines of increasing byte offsets, counting each newline once (a file is read in one pass,
+/// so asking [`line_at`] for every event would be quadratic in its length).
+struct LineTracker<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineTracker<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, offset: 0, line: 1 }
+    }
+
+    /// The 1-based line of `offset`; offsets before the last one asked for are counted afresh.
+    fn line(&mut self, offset: u64) -> usize {
+        let end = usize::try_from(offset).unwrap_or(usize::MAX).min(self.text.len());
+        if end < self.offset {
+            return line_at(self.text, offset);
+        }
+        self.line += self.text.as_bytes()[self.offset..end].iter().filter(|&&b| b == b'\n').count();
+        self.offset = end;
+        self.line
+    }
+}
+
 /// A FIELD or PARAM as declared.
 struct Declared {
     name: String,
@@ -69,6 +94,7 @@ pub fn parse_votable(path: &Path, text: &str) -> Result<Table, IoError> {
         in_field_description: false,
         seen_table: false,
     };
+    let mut lines = LineTracker::new(text);
     loop {
         let position = reader.buffer_position();
         let event = reader.read_event().map_err(|source| IoError::Xml {
@@ -76,11 +102,11 @@ pub fn parse_votable(path: &Path, text: &str) -> Result<Table, IoError> {
             line: line_at(text, reader.error_position()),
             source,
         })?;
-        let line = || line_at(text, position);
+        let line = lines.line(position);
         match event {
-            Event::Start(e) => parser.start(&e, false, line())?,
-            Event::Empty(e) => parser.start(&e, true, line())?,
-            Event::End(e) if parser.end(e.local_name().as_ref(), line())? => break,
+            Event::Start(e) => parser.start(&e, false, line)?,
+            Event::Empty(e) => parser.start(&e, true, line)?,
+            Event::End(e) if parser.end(e.local_name().as_ref(), line)? => break,
             Event::Text(e) => parser.text(&e.xml10_content()),
             Event::CData(e) => parser.text(&e.xml10_content()),
             Event::GeneralRef(e) => {
@@ -89,7 +115,7 @@ pub fn parse_votable(path: &Path, text: &str) -> Result<Table, IoError> {
                     _ => {
                         let name = e.xml10_content();
                         let Some(value) = resolve_predefined_entity(&name) else {
-                            return Err(parser.problem(line(), format!("unknown entity `&{name};`")));
+                            return Err(parser.problem(line, format!("unknown entity `&{name};`")));
                         };
                         value.to_owned()
                     }
@@ -309,5 +335,19 @@ impl Parser<'_> {
             rows.push(row);
         }
         Ok(Table { schema, rows })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LineTracker, line_at};
+
+    #[test]
+    fn line_tracker_agrees_with_counting_from_the_start() {
+        let text = "a\nbb\n\nccc\nd";
+        let mut tracker = LineTracker::new(text);
+        for offset in [0_u64, 1, 2, 2, 5, 6, 7, 11, 40, 3, 9] {
+            assert_eq!(tracker.line(offset), line_at(text, offset), "offset {offset}");
+        }
     }
 }
