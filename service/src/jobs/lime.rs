@@ -2,8 +2,8 @@
 //! model TOML is uploaded (`model_file`); the files it names can only be the job's other
 //! uploads (`molecule_file`, `dust_file`, `table_file`, named by those words in the TOML) or a
 //! shipped molecule, so that a model cannot read the server's files. Results:
-//! `populations.tsv` (format of `stop_lime::pops`) and `convergence.log` (one line per
-//! iteration, as `stop lime` prints).
+//! `populations.tsv` (format of `stop_lime::pops`), `convergence.log` (one line per
+//! iteration, as `stop lime` prints) and a FITS cube per `[[image]]` and unit of the model.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -15,8 +15,13 @@ use stop_lime::solve::model_run::{build_grid, read_dust};
 use stop_lime::solve::params::{RaySchedule, SolveParams};
 use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
 use stop_model::ModelFile;
+use stop_molecule::Molecule;
+use stop_raytrace::fits::{SkyPlacement, write_cube};
+use stop_raytrace::units::file_suffix;
+use stop_raytrace::{RaytraceParams, TraceGrid, render};
 use stop_model::file::InitialPopulations;
 use stop_uws::exec::worker::{JobContext, JobFailure, JobType};
+use stop_uws::store::layout::check_name;
 use stop_uws::params::{JobDescriptor, ParamError, ParamKind, ParamSpec};
 
 /// The uploads a model file may name (as `file = "molecule_file"` and so on).
@@ -85,7 +90,7 @@ impl LimeModel {
             name: "lime".into(),
             title: "3-D non-LTE level populations (LIME-style)".into(),
             description: "Builds the grid of a model file and solves the level populations. Results: populations.tsv, \
-                          convergence.log."
+                          convergence.log, and <file_stem>_<unit>.fits for each [[image]] of the model."
                 .into(),
             parameters,
             relations: vec![],
@@ -220,6 +225,28 @@ impl JobType for LimeModel {
         ];
         let pops = PopulationFile { metadata, positions_m: grid.positions_m.clone(), is_sink: grid.is_sink.clone(), n_levels: setup.n_levels, pops: outcome.pops };
         ctx.publish("populations.tsv", "text/tab-separated-values", pops.to_text().as_bytes())?;
-        ctx.publish("convergence.log", "text/plain", log.as_bytes())
+        ctx.publish("convergence.log", "text/plain", log.as_bytes())?;
+        pool.install(|| publish_images(ctx, &file, &setup, &molecule, &pops.pops))
     }
+}
+
+/// Ray-traces every `[[image]]` of the model file as `stop lime` does (default rays, no beam)
+/// and publishes each cube as `<file_stem>_<unit>.fits`, the CLI's file names.
+fn publish_images(ctx: &mut JobContext, file: &ModelFile, setup: &SolverSetup<'_>, molecule: &Molecule, pops: &[f64]) -> Result<(), JobFailure> {
+    if file.images.is_empty() {
+        return Ok(());
+    }
+    let grid = TraceGrid::new(setup, molecule, pops)?;
+    for image in &file.images {
+        let cube = render(&grid, image, &RaytraceParams::default())?;
+        for &unit in &image.units {
+            let name = format!("{}_{}.fits", image.file_stem, file_suffix(unit));
+            // The stem comes from the uploaded model: checked before it names a scratch file.
+            check_name(&name)?;
+            let scratch = ctx.scratch_path(&name);
+            write_cube(&scratch, &cube, unit, &SkyPlacement::default())?;
+            ctx.publish_renamed(&name, "application/fits", &scratch)?;
+        }
+    }
+    Ok(())
 }

@@ -117,7 +117,9 @@ fn lte_job_takes_a_catalog_upload_and_refuses_bad_input_by_name() {
 #[test]
 fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
     let (_d, s) = server();
-    let model = std::fs::read_to_string(repo("validation/models/vz2002_1a.toml")).unwrap();
+    let mut model = std::fs::read_to_string(repo("validation/models/vz2002_1a.toml")).unwrap();
+    // A small image of the whole sphere (radius 7.8e16 m at 140 pc: 8 pixels of 1000").
+    model.push_str("\n[[image]]\nfile_stem = \"img\"\ntransition = 0\nn_channels = 5\nchannel_width_m_s = 100.0\nn_pixels = 8\npixel_arcsec = 1000.0\ndistance_m = 4.32e18\nunits = [\"K\", \"tau\"]\n");
     let molecule = std::fs::read(repo("../shared/reference/benchmark-vz2002/inputs/two_level_molecule.dat")).unwrap();
     let overrides = [("points", "300"), ("rays_per_point", "20"), ("max_iterations", "2"), ("threads", "2")];
     // As written, the model names a file of the server's disk: refused.
@@ -138,7 +140,7 @@ fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
     let doc = s.wait_final(&job);
     uws(&doc);
     assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "{doc}");
-    assert_eq!(result_names(&s, &job), ["populations.tsv", "convergence.log"]);
+    assert_eq!(result_names(&s, &job), ["populations.tsv", "convergence.log", "img_Kelvin.fits", "img_Tau.fits"]);
     let log = s.get(&format!("{job}/results/convergence.log")).text();
     assert_eq!(log.lines().filter(|l| l.starts_with("iter ")).count(), 2, "{log}");
 
@@ -148,8 +150,17 @@ fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
     std::fs::write(&cli_model, model.replace("../../../shared/reference/benchmark-vz2002/inputs/two_level_molecule.dat", "2lev.dat")).unwrap();
     std::fs::write(cli.path().join("2lev.dat"), &molecule).unwrap();
     let pops = cli.path().join("pops.tsv");
-    let args = ["--points", "300", "--rays", "20", "--max-iterations", "2", "--threads", "1", "--quiet", "-o"];
+    let args = ["--points", "300", "--rays", "20", "--max-iterations", "2", "--threads", "1", "--quiet", "--image-dir", cli.path().to_str().unwrap(), "-o"];
     stop(&[&["lime", cli_model.to_str().unwrap()], &args[..], &[pops.to_str().unwrap()]].concat());
+    // The job's cubes are the CLI's, byte for byte; the line is seen in emission and absorbs.
+    for name in ["img_Kelvin.fits", "img_Tau.fits"] {
+        assert_eq!(s.get(&format!("{job}/results/{name}")).body, std::fs::read(cli.path().join(name)).unwrap(), "{name}");
+    }
+    let (kelvin, tau) = (fits_f32_data(&cli.path().join("img_Kelvin.fits")), fits_f32_data(&cli.path().join("img_Tau.fits")));
+    let peak_k = kelvin.iter().copied().fold(f32::MIN, f32::max);
+    // Rayleigh-Jeans brightness above the CMB of a 20 K gas: positive and below 20 K.
+    assert!(peak_k > 0.0 && peak_k < 20.0, "peak {peak_k} K");
+    assert!(tau.iter().all(|t| *t >= 0.0) && tau.iter().any(|t| *t > 0.0));
     let data = |text: &str| text.lines().filter(|l| !l.starts_with('#')).map(str::to_owned).collect::<Vec<_>>();
     let from_job = data(&s.get(&format!("{job}/results/populations.tsv")).text());
     let from_cli = data(&std::fs::read_to_string(&pops).unwrap());
@@ -163,4 +174,18 @@ fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
             assert!((sum - 1.0).abs() < 1e-9, "{row}");
         }
     }
+}
+
+/// The data of a single-HDU float32 FITS file (BITPIX = -32), big-endian as FITS stores it.
+fn fits_f32_data(path: &std::path::Path) -> Vec<f32> {
+    let bytes = std::fs::read(path).unwrap();
+    let header_end = (bytes.chunks(80).position(|card| card.starts_with(b"END ")).unwrap() + 1) * 80;
+    let data_start = header_end.div_ceil(2880) * 2880;
+    let card = |key: &str| -> usize {
+        let card = bytes[..header_end].chunks(80).find(|c| c.starts_with(key.as_bytes()) && c[8] == b'=').unwrap();
+        std::str::from_utf8(&card[10..30]).unwrap().trim().parse().unwrap()
+    };
+    assert!(std::str::from_utf8(&bytes[..header_end]).unwrap().contains("BITPIX  =                  -32"));
+    let n: usize = (1..=card("NAXIS   ")).map(|i| card(&format!("NAXIS{i:<3}"))).product();
+    bytes[data_start..data_start + 4 * n].chunks(4).map(|b| f32::from_be_bytes([b[0], b[1], b[2], b[3]])).collect()
 }
