@@ -18,8 +18,19 @@ fn lte_job_fits_spectrum_and_png_results() {
     fill(&browser, "column_cm2", "1e16");
     fill(&browser, "tex_k", "20");
     fill(&browser, "fwhm_km_s", "2");
+    // Relations enforced while typing: fmin_ghz needs fmax_ghz; dish_m excludes beam_arcsec.
+    let error_of = |name: &str| browser.js(&format!("return document.querySelector('.field-error[data-param={name}]').textContent"), &[]);
+    let clear = |name: &str| browser.js(&format!("const f = document.querySelector('[id=f-{name}]'); f.value = ''; f.dispatchEvent(new Event('input', {{bubbles: true}}));"), &[]);
     fill(&browser, "fmin_ghz", "230.4");
+    assert_eq!(error_of("fmax_ghz"), json!("needed with fmin_ghz"));
     fill(&browser, "fmax_ghz", "230.7");
+    assert_eq!(error_of("fmax_ghz"), json!(""));
+    fill(&browser, "beam_arcsec", "10");
+    fill(&browser, "dish_m", "30");
+    assert_eq!(error_of("beam_arcsec"), json!("not allowed with dish_m"));
+    clear("dish_m");
+    assert_eq!(error_of("beam_arcsec"), json!(""));
+    clear("beam_arcsec");
     fill(&browser, "rest_ghz", "230.538");
     browser.click(&browser.find("form.job-form button[type=submit]", DEADLINE));
     browser.wait_for("the job page", "return location.hash.startsWith('#/job/lte/')", DEADLINE);

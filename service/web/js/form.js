@@ -156,6 +156,35 @@ function partnerWatcher(r, desc, fields, before) {
 }
 
 /**
+ * `requires` and `excludes` relations, checked together while typing (one relation alone must
+ * not clear the message another one puts on a shared field): a field needed by a given one, or
+ * forbidden by it, says so next to itself.
+ */
+function presenceRelations(desc, fields) {
+  const relations = (desc.relations || []).filter((r) => r.relation === 'requires' || r.relation === 'excludes');
+  const given = (f) => f && !f.input.disabled && (f.input.type === 'file' ? f.input.files.length > 0 : f.input.value.trim() !== '');
+  const involved = new Set(relations.flatMap((r) => [r.param, ...r.params]).filter((n) => fields.has(n)));
+  const check = () => {
+    const messages = new Map();
+    for (const r of relations) {
+      if (!given(fields.get(r.param))) continue;
+      for (const name of r.params) {
+        const other = fields.get(name);
+        if (other && !messages.has(name) && (r.relation === 'requires' ? !given(other) : given(other))) {
+          messages.set(name, r.relation === 'requires' ? `needed with ${r.param}` : `not allowed with ${r.param}`);
+        }
+      }
+    }
+    for (const name of involved) {
+      const f = fields.get(name);
+      if (messages.has(name)) setError(f, messages.get(name));
+      else f.check();
+    }
+  };
+  for (const name of involved) ['input', 'change'].forEach((ev) => fields.get(name).input.addEventListener(ev, check));
+}
+
+/**
  * The form for job type `desc`. `onSubmit(formData)` must return a promise; an `ApiError`
  * with a parameter is shown next to that field, any other error above the button.
  */
@@ -187,6 +216,7 @@ export function jobForm(desc, onSubmit) {
       if (r.param.endsWith('*')) watchers.push(partnerWatcher(r, desc, fields, before));
     }
   }
+  presenceRelations(desc, fields);
   for (const [name, f] of fields) {
     if (grouped.has(name)) continue;
     if (before.has(name)) parts.push(before.get(name));
