@@ -18,6 +18,20 @@ pub struct Moments {
     pub moment1_km_s: Vec<f64>,
 }
 
+/// Moment 1 is left blank where moment 0 is below this fraction of its peak (the default of
+/// [`moment_maps`]).
+pub const MOMENT1_MIN_FRACTION: f64 = 0.01;
+
+/// The two maps `stop lime --moments` and the `lime` job write, with their file-name suffix
+/// and BUNIT: moment 0 (`mom0`, unit·km/s, no clipping) and moment 1 (`mom1`, km/s, blank
+/// below [`MOMENT1_MIN_FRACTION`] of the peak).
+#[must_use]
+pub fn moment_maps(cube: &ImageCube, unit: ImageUnit) -> [(&'static str, Vec<f64>, String); 2] {
+    let m = moments(cube, unit, 0.0, MOMENT1_MIN_FRACTION);
+    let unit_name = crate::units::bunit(unit);
+    [("mom0", m.moment0, format!("{unit_name} km/s")), ("mom1", m.moment1_km_s, "km/s".to_owned())]
+}
+
 /// Moments of the cube in `unit`, counting only channels above `clip` (in the unit; the
 /// usual guard against noise, here against the negative CMB-subtracted absorption), and
 /// leaving moment 1 blank (NaN) where moment 0 is below `min_fraction` of its peak.

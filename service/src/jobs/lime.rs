@@ -3,7 +3,8 @@
 //! uploads (`molecule_file`, `dust_file`, `table_file`, named by those words in the TOML) or a
 //! shipped molecule, so that a model cannot read the server's files. Results:
 //! `populations.tsv` (format of `stop_lime::pops`), `convergence.log` (one line per
-//! iteration, as `stop lime` prints) and a FITS cube per `[[image]]` and unit of the model.
+//! iteration, as `stop lime` prints), and per `[[image]]` of the model a FITS cube per unit
+//! and moment-0/1 maps.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -17,6 +18,7 @@ use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
 use stop_model::ModelFile;
 use stop_molecule::Molecule;
 use stop_raytrace::fits::{SkyPlacement, write_cube};
+use stop_raytrace::moments::{moment_maps, write_map};
 use stop_raytrace::units::file_suffix;
 use stop_raytrace::{RaytraceParams, TraceGrid, render};
 use stop_model::file::InitialPopulations;
@@ -90,7 +92,7 @@ impl LimeModel {
             name: "lime".into(),
             title: "3-D non-LTE level populations (LIME-style)".into(),
             description: "Builds the grid of a model file and solves the level populations. Results: populations.tsv, \
-                          convergence.log, and <file_stem>_<unit>.fits for each [[image]] of the model."
+                          convergence.log, and per [[image]] of the model <file_stem>_<unit>.fits cubes and _mom0/_mom1.fits maps."
                 .into(),
             parameters,
             relations: vec![],
@@ -230,8 +232,9 @@ impl JobType for LimeModel {
     }
 }
 
-/// Ray-traces every `[[image]]` of the model file as `stop lime` does (default rays, no beam)
-/// and publishes each cube as `<file_stem>_<unit>.fits`, the CLI's file names.
+/// Ray-traces every `[[image]]` of the model file as `stop lime --moments` does (default rays,
+/// no beam) and publishes each cube as `<file_stem>_<unit>.fits` and the moment maps of its
+/// first unit as `<file_stem>_mom0.fits` and `_mom1.fits`, the CLI's file names.
 fn publish_images(ctx: &mut JobContext, file: &ModelFile, setup: &SolverSetup<'_>, molecule: &Molecule, pops: &[f64]) -> Result<(), JobFailure> {
     if file.images.is_empty() {
         return Ok(());
@@ -246,6 +249,15 @@ fn publish_images(ctx: &mut JobContext, file: &ModelFile, setup: &SolverSetup<'_
             let scratch = ctx.scratch_path(&name);
             write_cube(&scratch, &cube, unit, &SkyPlacement::default())?;
             ctx.publish_renamed(&name, "application/fits", &scratch)?;
+        }
+        if let Some(&unit) = image.units.first() {
+            for (suffix, map, bunit) in moment_maps(&cube, unit) {
+                let name = format!("{}_{suffix}.fits", image.file_stem);
+                check_name(&name)?;
+                let scratch = ctx.scratch_path(&name);
+                write_map(&scratch, &cube, &map, &bunit, &SkyPlacement::default())?;
+                ctx.publish_renamed(&name, "application/fits", &scratch)?;
+            }
         }
     }
     Ok(())

@@ -10,7 +10,7 @@ use stop_model::ModelFile;
 use stop_molecule::Molecule;
 use stop_raytrace::beam::{GaussianBeam, convolve};
 use stop_raytrace::fits::{SkyPlacement, SpectralAxisKind, write_cube};
-use stop_raytrace::moments::{moments, spectrum_at, write_map, write_spectrum};
+use stop_raytrace::moments::{moment_maps, spectrum_at, write_map, write_spectrum};
 use stop_raytrace::rays::LIME_MAX_RAYS_PER_PIXEL;
 use stop_raytrace::units::file_suffix;
 use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render};
@@ -49,8 +49,6 @@ pub struct ImageArgs {
     pub spectrum: Vec<(f64, f64)>,
 }
 
-/// Moment 1 is left blank where moment 0 is below this fraction of its peak.
-const MOMENT1_MIN_FRACTION: f64 = 0.01;
 
 fn parse_offset(text: &str) -> Result<(f64, f64), String> {
     let parts: Vec<f64> = text.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|e| format!("`{text}`: {e}"))?;
@@ -104,11 +102,9 @@ pub fn write_images(file: &ModelFile, setup: &SolverSetup<'_>, molecule: &Molecu
         }
         if let Some(&unit) = image.units.first() {
             if args.moments {
-                let m = moments(&cube, unit, 0.0, MOMENT1_MIN_FRACTION);
-                let unit_name = stop_raytrace::units::bunit(unit);
-                for (suffix, map, bunit) in [("mom0", &m.moment0, format!("{unit_name} km/s")), ("mom1", &m.moment1_km_s, "km/s".to_owned())] {
+                for (suffix, map, bunit) in moment_maps(&cube, unit) {
                     let path = dir.join(format!("{}_{suffix}.fits", image.file_stem));
-                    write_map(&path, &cube, map, &bunit, &sky).with_context(|| format!("writing {}", path.display()))?;
+                    write_map(&path, &cube, &map, &bunit, &sky).with_context(|| format!("writing {}", path.display()))?;
                     written.push(path);
                 }
             }

@@ -140,7 +140,7 @@ fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
     let doc = s.wait_final(&job);
     uws(&doc);
     assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "{doc}");
-    assert_eq!(result_names(&s, &job), ["populations.tsv", "convergence.log", "img_Kelvin.fits", "img_Tau.fits"]);
+    assert_eq!(result_names(&s, &job), ["populations.tsv", "convergence.log", "img_Kelvin.fits", "img_Tau.fits", "img_mom0.fits", "img_mom1.fits"]);
     let log = s.get(&format!("{job}/results/convergence.log")).text();
     assert_eq!(log.lines().filter(|l| l.starts_with("iter ")).count(), 2, "{log}");
 
@@ -150,10 +150,10 @@ fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
     std::fs::write(&cli_model, model.replace("../../../shared/reference/benchmark-vz2002/inputs/two_level_molecule.dat", "2lev.dat")).unwrap();
     std::fs::write(cli.path().join("2lev.dat"), &molecule).unwrap();
     let pops = cli.path().join("pops.tsv");
-    let args = ["--points", "300", "--rays", "20", "--max-iterations", "2", "--threads", "1", "--quiet", "--image-dir", cli.path().to_str().unwrap(), "-o"];
+    let args = ["--points", "300", "--rays", "20", "--max-iterations", "2", "--threads", "1", "--quiet", "--moments", "--image-dir", cli.path().to_str().unwrap(), "-o"];
     stop(&[&["lime", cli_model.to_str().unwrap()], &args[..], &[pops.to_str().unwrap()]].concat());
     // The job's cubes are the CLI's, byte for byte; the line is seen in emission and absorbs.
-    for name in ["img_Kelvin.fits", "img_Tau.fits"] {
+    for name in ["img_Kelvin.fits", "img_Tau.fits", "img_mom0.fits", "img_mom1.fits"] {
         assert_eq!(s.get(&format!("{job}/results/{name}")).body, std::fs::read(cli.path().join(name)).unwrap(), "{name}");
     }
     let (kelvin, tau) = (fits_f32_data(&cli.path().join("img_Kelvin.fits")), fits_f32_data(&cli.path().join("img_Tau.fits")));
@@ -161,6 +161,13 @@ fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
     // Rayleigh-Jeans brightness above the CMB of a 20 K gas: positive and below 20 K.
     assert!(peak_k > 0.0 && peak_k < 20.0, "peak {peak_k} K");
     assert!(tau.iter().all(|t| *t >= 0.0) && tau.iter().any(|t| *t > 0.0));
+    // Moment 0 = sum over the 5 channels of T times their 0.1 km/s width, pixel by pixel.
+    let mom0 = fits_f32_data(&cli.path().join("img_mom0.fits"));
+    assert_eq!(mom0.len(), 64);
+    for (pixel, m) in mom0.iter().enumerate() {
+        let sum_k: f32 = (0..5).map(|c| kelvin[c * 64 + pixel]).sum();
+        assert!((m - 0.1 * sum_k).abs() <= 1e-5 * (0.1 * sum_k).abs().max(1e-6), "pixel {pixel}: {m} vs {}", 0.1 * sum_k);
+    }
     let data = |text: &str| text.lines().filter(|l| !l.starts_with('#')).map(str::to_owned).collect::<Vec<_>>();
     let from_job = data(&s.get(&format!("{job}/results/populations.tsv")).text());
     let from_cli = data(&std::fs::read_to_string(&pops).unwrap());
