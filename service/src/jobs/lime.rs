@@ -10,9 +10,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
-use stop_lime::pops::io::PopulationFile;
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
-use stop_lime::solve::model_run::{build_grid, read_dust};
+use stop_lime::solve::model_run::{build_grid, population_file, read_dust};
 use stop_lime::solve::params::{RaySchedule, SolveParams};
 use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
 use stop_model::ModelFile;
@@ -212,20 +211,7 @@ impl JobType for LimeModel {
             })
         })?;
         let _ = writeln!(log, "{:?} after {} iterations", outcome.status, outcome.history.len());
-        let last = outcome.history.last();
-        let metadata = vec![
-            ("model".to_owned(), "model_file".to_owned()),
-            ("molecule".to_owned(), molecule.name.clone()),
-            ("n_interior".to_owned(), n_interior.to_string()),
-            ("grid_seed".to_owned(), file.grid.seed.to_string()),
-            ("solver_seed".to_owned(), params.seed.to_string()),
-            ("rays_per_point".to_owned(), params.rays_per_point.to_string()),
-            ("tcmb_k".to_owned(), file.solver.tcmb_k.to_string()),
-            ("iterations".to_owned(), outcome.history.len().to_string()),
-            ("status".to_owned(), format!("{:?}", outcome.status)),
-            ("last_p90_rel_change".to_owned(), last.map_or_else(String::new, |s| format!("{:e}", s.p90_rel_change))),
-        ];
-        let pops = PopulationFile { metadata, positions_m: grid.positions_m.clone(), is_sink: grid.is_sink.clone(), n_levels: setup.n_levels, pops: outcome.pops };
+        let pops = population_file("model_file", &file, &molecule.name, &grid, &params, outcome);
         ctx.publish("populations.tsv", "text/tab-separated-values", pops.to_text().as_bytes())?;
         ctx.publish("convergence.log", "text/plain", log.as_bytes())?;
         pool.install(|| publish_images(ctx, &file, &setup, &molecule, &pops.pops))

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use stop_lime::pops::io::PopulationFile;
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
-use stop_lime::solve::model_run::{build_grid, read_dust};
+use stop_lime::solve::model_run::{build_grid, population_file, read_dust};
 use stop_lime::solve::params::{RaySchedule, SolveParams};
 use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
 use stop_model::ModelFile;
@@ -150,26 +150,15 @@ pub fn run(args: &LimeArgs) -> anyhow::Result<()> {
         let stem = args.model.file_stem().map_or_else(|| "model".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from(format!("{stem}_pops.tsv"))
     });
-    let last = outcome.history.last();
-    let metadata = vec![
-        ("model".to_owned(), args.model.display().to_string()),
-        ("molecule".to_owned(), molecule.name.clone()),
-        ("n_interior".to_owned(), n_interior.to_string()),
-        ("grid_seed".to_owned(), file.grid.seed.to_string()),
-        ("solver_seed".to_owned(), params.seed.to_string()),
-        ("rays_per_point".to_owned(), params.rays_per_point.to_string()),
-        ("tcmb_k".to_owned(), file.solver.tcmb_k.to_string()),
-        ("iterations".to_owned(), outcome.history.len().to_string()),
-        ("status".to_owned(), format!("{:?}", outcome.status)),
-        ("last_p90_rel_change".to_owned(), last.map_or_else(String::new, |s| format!("{:e}", s.p90_rel_change))),
-    ];
-    let pops_file = PopulationFile { metadata, positions_m: grid.positions_m.clone(), is_sink: grid.is_sink.clone(), n_levels: setup.n_levels, pops: outcome.pops };
+    let n_iterations = outcome.history.len();
+    let status = outcome.status;
+    let pops_file = population_file(&args.model.display().to_string(), &file, &molecule.name, &grid, &params, outcome);
     pops_file.write(&output)?;
     super::lime_images::write_images(&file, &setup, &molecule, &pops_file.pops, &args.images)?;
     eprintln!(
         "{:?} after {} iterations; populations written to {}; {:.1} s; peak memory {}",
-        outcome.status,
-        outcome.history.len(),
+        status,
+        n_iterations,
         output.display(),
         clock.elapsed().as_secs_f64(),
         peak_rss_kb().map_or_else(|| "unknown".to_owned(), |kb| format!("{:.1} MB", kb as f64 / 1024.0))

@@ -4,7 +4,10 @@
 use crate::grid::build::Grid;
 use crate::grid::sampling::SamplingParams;
 use crate::grid::smoothing::SmoothingParams;
+use crate::pops::io::PopulationFile;
 use crate::solve::error::SolveError;
+use crate::solve::iterate::SolveOutcome;
+use crate::solve::params::SolveParams;
 use crate::transport::dust::DustOpacity;
 use stop_model::file::Sampling;
 use stop_model::{ModelFile, PhysicalModel, Position};
@@ -64,4 +67,34 @@ pub fn build_grid(file: &ModelFile) -> Result<Grid, ModelRunError> {
 /// [`SolveError`] for an unreadable or malformed table.
 pub fn read_dust(file: &ModelFile) -> Result<Option<(DustOpacity, f64)>, SolveError> {
     file.dust.as_ref().map(|d| Ok((DustOpacity::read(&d.opacity_file)?, d.gas_to_dust))).transpose()
+}
+
+/// The population file of a finished solve of a model file on `grid`, with the metadata
+/// `stop lime` and the `lime` job write: `model` (how the model was named), the molecule, the
+/// grid size and seeds, photons per point, T_CMB, the iterations run, the status and the last
+/// p90 relative change.
+#[must_use]
+pub fn population_file(model: &str, file: &ModelFile, molecule_name: &str, grid: &Grid, params: &SolveParams, outcome: SolveOutcome) -> PopulationFile {
+    let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
+    let n_levels = outcome.pops.len() / grid.positions_m.len().max(1);
+    let last = outcome.history.last();
+    let metadata = [
+        ("model", model.to_owned()),
+        ("molecule", molecule_name.to_owned()),
+        ("n_interior", n_interior.to_string()),
+        ("grid_seed", file.grid.seed.to_string()),
+        ("solver_seed", params.seed.to_string()),
+        ("rays_per_point", params.rays_per_point.to_string()),
+        ("tcmb_k", file.solver.tcmb_k.to_string()),
+        ("iterations", outcome.history.len().to_string()),
+        ("status", format!("{:?}", outcome.status)),
+        ("last_p90_rel_change", last.map_or_else(String::new, |s| format!("{:e}", s.p90_rel_change))),
+    ];
+    PopulationFile {
+        metadata: metadata.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        positions_m: grid.positions_m.clone(),
+        is_sink: grid.is_sink.clone(),
+        n_levels,
+        pops: outcome.pops,
+    }
 }
