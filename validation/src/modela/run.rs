@@ -132,17 +132,24 @@ fn solve_on(
     })
 }
 
-/// Solves, or reads `previous` after checking it was written for these points.
+/// Solves (and saves the populations as `save_as` in `--populations-dir`, if given), or reads
+/// `previous` after checking it was written for these points.
 fn load_or_solve(
     file: &ModelFile,
     mesh: Mesh<'_>,
     options: &ModelAOptions,
     previous: Option<&PathBuf>,
+    save_as: &str,
     out: &mut String,
     log: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Solved> {
     let Some(path) = previous else {
-        return solve_on(file, mesh, options, out, log);
+        let (positions_m, is_sink) = (mesh.positions_m, mesh.is_sink);
+        let solved = solve_on(file, mesh, options, out, log)?;
+        if let Some(dir) = &options.populations_dir {
+            write_pops(dir, save_as, positions_m, is_sink, &solved, out)?;
+        }
+        return Ok(solved);
     };
     let read = PopulationFile::read(path)?;
     anyhow::ensure!(
@@ -343,23 +350,10 @@ fn own_grid(
         },
         options,
         options.own_grid_populations.as_ref(),
+        "modelA_own_grid_pops.tsv",
         out,
         log,
     )?;
-    if let Some(dir) = options
-        .populations_dir
-        .as_ref()
-        .filter(|_| options.own_grid_populations.is_none())
-    {
-        write_pops(
-            dir,
-            "modelA_own_grid_pops.tsv",
-            &grid.positions_m,
-            &grid.is_sink,
-            &solved,
-            out,
-        )?;
-    }
     let interior: Vec<usize> = (0..grid.is_sink.len())
         .filter(|&i| !grid.is_sink[i])
         .collect();
@@ -430,23 +424,10 @@ fn lime_grid(
         },
         options,
         options.lime_grid_populations.as_ref(),
+        "modelA_lime_grid_pops.tsv",
         out,
         log,
     )?;
-    if let Some(dir) = options
-        .populations_dir
-        .as_ref()
-        .filter(|_| options.lime_grid_populations.is_none())
-    {
-        write_pops(
-            dir,
-            "modelA_lime_grid_pops.tsv",
-            &grid.positions_m,
-            &grid.is_sink,
-            &solved,
-            out,
-        )?;
-    }
     anyhow::ensure!(
         solved.n_levels == seed1.n_levels,
         "STOP has {} levels, LIME's pops.tsv {}",
