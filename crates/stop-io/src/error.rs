@@ -88,6 +88,18 @@ pub enum IoError {
         /// File concerned.
         path: PathBuf,
     },
+    /// Encoded bytes handed to a FITS table writer are not a whole number of its rows.
+    #[error("{}: {bytes} encoded bytes are not {rows} rows of {row_bytes} bytes", .path.display())]
+    EncodedLength {
+        /// File being written.
+        path: PathBuf,
+        /// Bytes given.
+        bytes: usize,
+        /// Rows they should hold.
+        rows: u64,
+        /// Bytes of one row.
+        row_bytes: usize,
+    },
     /// A header line of an existing file differs from the one the schema produces.
     #[error("{}:{line}: header line `{found}` does not match the schema's `{expected}`", .path.display())]
     HeaderMismatch {

@@ -17,7 +17,7 @@ pub use spectrum::{
     read_spectrum_with, write_spectrum_fits_image, write_spectrum_table,
 };
 pub use table::{
-    Column, DataType, Param, Schema, Table, TableFormat, TableWriter, TsvReader, TsvWriter, Value, convert_tsv,
-    create_table_writer, read_table, read_tsv_table, resume_or_create_table_writer,
+    Column, DataType, Param, RowEncoder, Schema, Table, TableFormat, TableWriter, TsvReader, TsvWriter, Value,
+    convert_tsv, create_table_writer, push_f64, read_table, read_tsv_table, resume_or_create_table_writer,
 };
 pub use votable::{VoTableWriter, parse_votable, read_votable, votable_string};

@@ -9,7 +9,7 @@ use super::bintable_read::is_layout_keyword;
 use super::card::{BLOCK_LEN, CARD_LEN, Card, HeaderValue, format_card, is_printable_ascii};
 use super::header::header_bytes;
 use crate::IoError;
-use crate::table::{DataType, Schema, TableWriter, Value, check_row};
+use crate::table::{DataType, RowEncoder, Schema, TableWriter, Value};
 
 /// Longest `TCOMMn` text: a string card holds 68 characters, less the doubling of quotes,
 /// which this limit leaves room for in ordinary descriptions.
@@ -140,13 +140,52 @@ fn headers(path: &Path, schema: &Schema) -> Result<Headers, IoError> {
 #[derive(Debug)]
 pub struct FitsTableWriter {
     path: PathBuf,
-    schema: Schema,
-    widths: Vec<usize>,
+    encoder: RowEncoder,
+    row_bytes: usize,
     out: Option<BufWriter<File>>,
     naxis2_offset: u64,
     data_bytes: u64,
     rows: u64,
     row_buffer: Vec<u8>,
+}
+
+/// Appends one row as fixed-width big-endian cells of `widths` bytes (strings padded with
+/// NULs); the row was checked against the schema.
+pub(crate) fn encode_row(
+    path: &Path,
+    schema: &Schema,
+    widths: &[usize],
+    row_index: u64,
+    row: &[Value],
+    out: &mut Vec<u8>,
+) -> Result<(), IoError> {
+    for ((value, column), &width) in row.iter().zip(schema.columns()).zip(widths) {
+        match value {
+            Value::F64(x) => out.extend_from_slice(&x.to_be_bytes()),
+            Value::I64(i) => out.extend_from_slice(&i.to_be_bytes()),
+            Value::Str(s) => {
+                let reason = if !is_printable_ascii(s) {
+                    Some("FITS strings hold printable ASCII only")
+                } else if s.len() > width {
+                    Some("longer than the column width")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    return Err(IoError::BadString {
+                        path: path.to_path_buf(),
+                        row: row_index,
+                        column: column.name.clone(),
+                        value: s.clone(),
+                        reason,
+                    });
+                }
+                out.extend_from_slice(s.as_bytes());
+                out.resize(out.len() + width - s.len(), 0);
+            }
+        }
+    }
+    Ok(())
 }
 
 impl FitsTableWriter {
@@ -160,8 +199,8 @@ impl FitsTableWriter {
         out.write_all(&extension).map_err(io)?;
         Ok(FitsTableWriter {
             path: path.to_path_buf(),
-            schema: schema.clone(),
-            widths,
+            row_bytes: widths.iter().sum(),
+            encoder: RowEncoder::fits(path, schema, widths),
             out: Some(out),
             naxis2_offset: (primary.len() + 4 * CARD_LEN) as u64,
             data_bytes: 0,
@@ -253,8 +292,8 @@ impl FitsTableWriter {
         file.seek(SeekFrom::End(0)).map_err(io)?;
         Ok(FitsTableWriter {
             path: path.to_path_buf(),
-            schema: schema.clone(),
-            widths,
+            row_bytes: widths.iter().sum(),
+            encoder: RowEncoder::fits(path, schema, widths),
             out: Some(BufWriter::new(file)),
             naxis2_offset: naxis2_offset as u64,
             data_bytes,
@@ -287,41 +326,33 @@ impl FitsTableWriter {
 
 impl TableWriter for FitsTableWriter {
     fn write_row(&mut self, row: &[Value]) -> Result<(), IoError> {
-        check_row(&self.path, &self.schema, self.rows, row)?;
-        self.row_buffer.clear();
-        for ((value, column), &width) in row.iter().zip(self.schema.columns()).zip(&self.widths) {
-            match value {
-                Value::F64(x) => self.row_buffer.extend_from_slice(&x.to_be_bytes()),
-                Value::I64(i) => self.row_buffer.extend_from_slice(&i.to_be_bytes()),
-                Value::Str(s) => {
-                    let reason = if !is_printable_ascii(s) {
-                        Some("FITS strings hold printable ASCII only")
-                    } else if s.len() > width {
-                        Some("longer than the column width")
-                    } else {
-                        None
-                    };
-                    if let Some(reason) = reason {
-                        return Err(IoError::BadString {
-                            path: self.path.clone(),
-                            row: self.rows,
-                            column: column.name.clone(),
-                            value: s.clone(),
-                            reason,
-                        });
-                    }
-                    self.row_buffer.extend_from_slice(s.as_bytes());
-                    self.row_buffer.resize(self.row_buffer.len() + width - s.len(), 0);
-                }
-            }
-        }
-        let buffer = std::mem::take(&mut self.row_buffer);
-        let path = self.path.clone();
-        let result = self.out()?.write_all(&buffer).map_err(|e| IoError::io(&path, e));
+        let mut buffer = std::mem::take(&mut self.row_buffer);
+        buffer.clear();
+        let result = self
+            .encoder
+            .encode(self.rows, row, &mut buffer)
+            .and_then(|()| self.write_encoded(&buffer, 1));
         self.row_buffer = buffer;
-        result?;
-        self.data_bytes += self.row_buffer.len() as u64;
-        self.rows += 1;
+        result
+    }
+
+    fn row_encoder(&self) -> RowEncoder {
+        self.encoder.clone()
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8], rows: u64) -> Result<(), IoError> {
+        if Some(bytes.len() as u64) != (self.row_bytes as u64).checked_mul(rows) {
+            return Err(IoError::EncodedLength {
+                path: self.path.clone(),
+                bytes: bytes.len(),
+                rows,
+                row_bytes: self.row_bytes,
+            });
+        }
+        let path = self.path.clone();
+        self.out()?.write_all(bytes).map_err(|e| IoError::io(&path, e))?;
+        self.data_bytes += bytes.len() as u64;
+        self.rows += rows;
         Ok(())
     }
 

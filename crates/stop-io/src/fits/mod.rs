@@ -18,5 +18,6 @@ pub use image::{FitsImage, FitsImageWriter, FitsPixel, ImageData, read_fits_imag
 pub use wcs::{Beam, ImageMeta, WcsAxis};
 
 pub(crate) use bintable_read::{read_fits_table_bytes, table_from_hdu};
+pub(crate) use bintable_write::encode_row;
 pub(crate) use header::parse_hdus;
 pub(crate) use image::{image_from_hdu, is_image_with_data};

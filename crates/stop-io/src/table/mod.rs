@@ -1,6 +1,8 @@
 //! Column-typed tables: the schema, the cell values, and the streaming [`TableWriter`] with its
 //! three formats (TSV, FITS binary table, VOTable 1.4 TABLEDATA).
 
+mod encode;
+mod float_text;
 mod schema;
 mod tsv_read;
 mod tsv_stream;
@@ -8,6 +10,8 @@ mod tsv_write;
 
 use std::path::Path;
 
+pub use encode::RowEncoder;
+pub use float_text::push_f64;
 pub use schema::{Column, DataType, Param, Schema, Table, Value};
 pub(crate) use tsv_read::parse_tsv_table;
 pub use tsv_read::read_tsv_table;
@@ -45,6 +49,16 @@ pub trait TableWriter {
     fn finish(&mut self) -> Result<(), IoError>;
     /// Rows in the file so far (including rows found when a file was resumed).
     fn rows_written(&self) -> u64;
+    /// An encoder of rows into this file's bytes, to be used on other threads; see
+    /// [`RowEncoder`].
+    fn row_encoder(&self) -> RowEncoder;
+    /// Appends `rows` rows that this writer's [`row_encoder`](TableWriter::row_encoder)
+    /// encoded into `bytes`, in order.
+    ///
+    /// # Errors
+    /// [`IoError::WriterFinished`] after `finish`, [`IoError::EncodedLength`] when a FITS
+    /// table gets bytes that are not `rows` whole rows; I/O errors.
+    fn write_encoded(&mut self, bytes: &[u8], rows: u64) -> Result<(), IoError>;
 }
 
 /// The three table formats.

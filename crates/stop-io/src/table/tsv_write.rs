@@ -21,7 +21,7 @@ use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::schema::format_f64;
-use super::{Schema, TableWriter, Value, check_row};
+use super::{RowEncoder, Schema, TableWriter, Value, push_f64};
 use crate::IoError;
 
 /// Escapes a string for one TSV cell.
@@ -40,6 +40,21 @@ pub(crate) fn escape_cell(text: &str) -> String {
         }
     }
     out
+}
+
+/// Appends one row as a TSV line (with its newline); the row was checked against the schema.
+pub(crate) fn encode_row(row: &[Value], out: &mut Vec<u8>) {
+    for (i, value) in row.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        match value {
+            Value::F64(x) => push_f64(out, *x),
+            Value::I64(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Value::Str(s) => out.extend_from_slice(escape_cell(s).as_bytes()),
+        }
+    }
+    out.push(b'\n');
 }
 
 /// Text of one cell.
@@ -86,6 +101,8 @@ pub struct TsvWriter {
     schema: Schema,
     out: Option<BufWriter<File>>,
     rows: u64,
+    encoder: RowEncoder,
+    row_buffer: Vec<u8>,
 }
 
 impl TsvWriter {
@@ -98,6 +115,8 @@ impl TsvWriter {
             schema: schema.clone(),
             out: Some(BufWriter::new(file)),
             rows: 0,
+            encoder: RowEncoder::tsv(path, schema),
+            row_buffer: Vec::new(),
         };
         writer.write_header()?;
         Ok(writer)
@@ -139,6 +158,8 @@ impl TsvWriter {
                 schema: schema.clone(),
                 out: Some(BufWriter::new(file)),
                 rows: 0,
+                encoder: RowEncoder::tsv(path, schema),
+                row_buffer: Vec::new(),
             };
             writer.write_header()?;
             return Ok(writer);
@@ -189,6 +210,8 @@ impl TsvWriter {
             schema: schema.clone(),
             out: Some(BufWriter::new(file)),
             rows,
+            encoder: RowEncoder::tsv(path, schema),
+            row_buffer: Vec::new(),
         })
     }
 
@@ -224,20 +247,38 @@ impl TsvWriter {
     }
 
     fn write_text(&mut self, text: &str) -> Result<(), IoError> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), IoError> {
         let out = self.out.as_mut().ok_or_else(|| IoError::WriterFinished {
             path: self.path.clone(),
         })?;
-        out.write_all(text.as_bytes()).map_err(|e| IoError::io(&self.path, e))
+        out.write_all(bytes).map_err(|e| IoError::io(&self.path, e))
     }
 }
 
 impl TableWriter for TsvWriter {
     fn write_row(&mut self, row: &[Value]) -> Result<(), IoError> {
-        check_row(&self.path, &self.schema, self.rows, row)?;
-        let mut line = row.iter().map(format_value).collect::<Vec<_>>().join("\t");
-        line.push('\n');
-        self.write_text(&line)?;
+        let mut line = std::mem::take(&mut self.row_buffer);
+        line.clear();
+        let result = self
+            .encoder
+            .encode(self.rows, row, &mut line)
+            .and_then(|()| self.write_bytes(&line));
+        self.row_buffer = line;
+        result?;
         self.rows += 1;
+        Ok(())
+    }
+
+    fn row_encoder(&self) -> RowEncoder {
+        self.encoder.clone()
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8], rows: u64) -> Result<(), IoError> {
+        self.write_bytes(bytes)?;
+        self.rows += rows;
         Ok(())
     }
 

@@ -11,3 +11,4 @@ mod write;
 
 pub use read::{parse_votable, read_votable};
 pub use write::{VoTableWriter, votable_string};
+pub(crate) use write::encode_row;

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::IoError;
-use crate::table::{Column, DataType, Schema, Table, TableWriter, Value, check_row};
+use crate::table::{Column, DataType, RowEncoder, Schema, Table, TableWriter, Value, check_row, push_f64};
 
 /// VOTable namespace (1.4 documents use the 1.3 namespace, VOTable 1.4 §1.4).
 const VOTABLE_NS: &str = "http://www.ivoa.net/xml/VOTable/v1.3";
@@ -34,15 +34,21 @@ pub(crate) fn escape_xml(text: &str, attribute: bool) -> Result<String, &'static
     Ok(out)
 }
 
-/// VOTable text of a float: `NaN`, `+Inf`, `-Inf` or the shortest round-trip decimal.
-fn format_double(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".to_owned()
-    } else if x.is_infinite() {
-        if x > 0.0 { "+Inf" } else { "-Inf" }.to_owned()
+/// Appends the VOTable text of a float: `NaN`, `+Inf`, `-Inf` or the shortest round-trip
+/// decimal.
+fn push_double(out: &mut Vec<u8>, x: f64) {
+    if x.is_infinite() {
+        out.extend_from_slice(if x > 0.0 { b"+Inf" } else { b"-Inf" });
     } else {
-        format!("{x:?}")
+        push_f64(out, x);
     }
+}
+
+/// VOTable text of a float (see [`push_double`]).
+fn format_double(x: f64) -> String {
+    let mut out = Vec::new();
+    push_double(&mut out, x);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `datatype` (and `arraysize`) attributes for a type.
@@ -58,9 +64,10 @@ fn type_attributes(datatype: DataType) -> &'static str {
 #[derive(Debug)]
 pub struct VoTableWriter {
     path: PathBuf,
-    schema: Schema,
+    encoder: RowEncoder,
     out: Option<BufWriter<File>>,
     rows: u64,
+    row_buffer: Vec<u8>,
 }
 
 impl VoTableWriter {
@@ -88,9 +95,10 @@ impl VoTableWriter {
         let file = File::create(path).map_err(|e| IoError::io(path, e))?;
         let mut writer = VoTableWriter {
             path: path.to_path_buf(),
-            schema: schema.clone(),
+            encoder: RowEncoder::votable(path, schema),
             out: Some(BufWriter::new(file)),
             rows: 0,
+            row_buffer: Vec::new(),
         };
         writer.write_text(&header)?;
         Ok(writer)
@@ -178,9 +186,10 @@ impl VoTableWriter {
         file.seek(SeekFrom::Start(offset)).map_err(io)?;
         Ok(VoTableWriter {
             path: path.to_path_buf(),
-            schema: schema.clone(),
+            encoder: RowEncoder::votable(path, schema),
             out: Some(BufWriter::new(file)),
             rows,
+            row_buffer: Vec::new(),
         })
     }
 
@@ -274,24 +283,41 @@ fn header_text(path: &Path, schema: &Schema) -> Result<String, IoError> {
 /// One `<TR>` line, checked against the schema.
 fn row_text(path: &Path, schema: &Schema, row_index: u64, row: &[Value]) -> Result<String, IoError> {
     check_row(path, schema, row_index, row)?;
-    let mut line = String::from("<TR>");
+    let mut line = Vec::new();
+    encode_row(path, schema, row_index, row, &mut line)?;
+    Ok(String::from_utf8_lossy(&line).into_owned())
+}
+
+/// Appends one row as a `<TR>` element and its newline; the row was checked against the schema.
+pub(crate) fn encode_row(
+    path: &Path,
+    schema: &Schema,
+    row_index: u64,
+    row: &[Value],
+    out: &mut Vec<u8>,
+) -> Result<(), IoError> {
+    out.extend_from_slice(b"<TR>");
     for (value, column) in row.iter().zip(schema.columns()) {
-        line.push_str("<TD>");
+        out.extend_from_slice(b"<TD>");
         match value {
-            Value::F64(x) => line.push_str(&format_double(*x)),
-            Value::I64(i) => line.push_str(&i.to_string()),
-            Value::Str(s) => line.push_str(&escape_xml(s, false).map_err(|reason| IoError::BadString {
-                path: path.to_path_buf(),
-                row: row_index,
-                column: column.name.clone(),
-                value: s.clone(),
-                reason,
-            })?),
+            Value::F64(x) => push_double(out, *x),
+            Value::I64(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Value::Str(s) => out.extend_from_slice(
+                escape_xml(s, false)
+                    .map_err(|reason| IoError::BadString {
+                        path: path.to_path_buf(),
+                        row: row_index,
+                        column: column.name.clone(),
+                        value: s.clone(),
+                        reason,
+                    })?
+                    .as_bytes(),
+            ),
         }
-        line.push_str("</TD>");
+        out.extend_from_slice(b"</TD>");
     }
-    line.push_str("</TR>\n");
-    Ok(line)
+    out.extend_from_slice(b"</TR>\n");
+    Ok(())
 }
 
 /// Closing tags after the last row.
@@ -322,9 +348,26 @@ pub fn votable_string(table: &Table) -> Result<String, IoError> {
 
 impl TableWriter for VoTableWriter {
     fn write_row(&mut self, row: &[Value]) -> Result<(), IoError> {
-        let line = row_text(&self.path, &self.schema, self.rows, row)?;
-        self.write_text(&line)?;
-        self.rows += 1;
+        let mut line = std::mem::take(&mut self.row_buffer);
+        line.clear();
+        let result = self
+            .encoder
+            .encode(self.rows, row, &mut line)
+            .and_then(|()| self.write_encoded(&line, 1));
+        self.row_buffer = line;
+        result
+    }
+
+    fn row_encoder(&self) -> RowEncoder {
+        self.encoder.clone()
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8], rows: u64) -> Result<(), IoError> {
+        let out = self.out.as_mut().ok_or_else(|| IoError::WriterFinished {
+            path: self.path.clone(),
+        })?;
+        out.write_all(bytes).map_err(|e| IoError::io(&self.path, e))?;
+        self.rows += rows;
         Ok(())
     }
 

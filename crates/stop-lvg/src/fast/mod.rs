@@ -55,6 +55,9 @@ pub struct FastSolver {
     collisions: CollisionSetup,
     /// (problem id, T_kin, densities) of the collision data in `collisions` and `base`.
     collisions_of: Option<(u64, f64, PartnerDensities)>,
+    /// (problem id, T_bg bits) of the backgrounds in `backgrounds`.
+    backgrounds_of: Option<(u64, u64)>,
+    backgrounds: Vec<crate::background::LineBackground>,
     wavenumbers: Vec<f64>,
     base: Vec<f64>,
     terms: Vec<LineTerms>,
@@ -116,10 +119,17 @@ impl FastSolver {
             system::prepare_base(&mut self.base, n, &self.collisions);
             self.collisions_of = Some(key);
         }
-        self.wavenumbers.clear();
-        self.wavenumbers
-            .extend(problem.lines.iter().map(|l| l.wavenumber_cm1));
-        line_backgrounds(model.tbg_k, &self.wavenumbers, &mut out.background)?;
+        let background_key = (problem.id(), model.tbg_k.to_bits());
+        if self.backgrounds_of != Some(background_key) {
+            // the background depends on T_bg alone: computed once per grid
+            self.backgrounds_of = None;
+            self.wavenumbers.clear();
+            self.wavenumbers
+                .extend(problem.lines.iter().map(|l| l.wavenumber_cm1));
+            line_backgrounds(model.tbg_k, &self.wavenumbers, &mut self.backgrounds)?;
+            self.backgrounds_of = Some(background_key);
+        }
+        out.background.clone_from(&self.backgrounds);
         let cddv = model.column_cm2 / model.fwhm_cm_s();
         system::prepare_terms(&mut self.terms, &problem.lines, &out.background, cddv);
         for buffer in [&mut self.matrix, &mut self.jacobian] {

@@ -137,6 +137,7 @@ pub fn run_grid_checkpointed(
     let mut summary = GridSummary::default();
     let mut batch_start = start;
     let layout = ChunkLayout::new(models);
+    let encoder = writer.row_encoder();
     let batch_len = checkpoint_models.max(1).div_ceil(layout.len) * layout.len;
     while batch_start < total {
         let batch_end = ((batch_start / batch_len + 1) * batch_len).min(total);
@@ -146,35 +147,40 @@ pub fn run_grid_checkpointed(
             chunk_starts.push(at);
             at = layout.chunk_start(at) + layout.len;
         }
-        let chunks: Vec<Result<Vec<Vec<Value>>, LvgError>> = pool.install(|| {
+        // rows are encoded into the file's bytes by the workers; this thread only copies them
+        let chunks: Vec<Result<EncodedChunk, LvgError>> = pool.install(|| {
             chunk_starts
                 .par_iter()
-                .map_init(ChunkSolver::default, |chunk, &first| {
-                    let last = (layout.chunk_start(first) + layout.len).min(batch_end);
-                    let mut rows = Vec::with_capacity((last - first) as usize);
-                    chunk.run(
-                        problem,
-                        models,
-                        &layout,
-                        (first, last),
-                        &mut |index, model, solution| {
-                            rows.push(row(problem, index, model, &partners, lines, solution));
-                            Ok(())
-                        },
-                    )?;
-                    Ok(rows)
-                })
+                .map_init(
+                    || (ChunkSolver::default(), Vec::new()),
+                    |(chunk, row), &first| {
+                        let last = (layout.chunk_start(first) + layout.len).min(batch_end);
+                        let mut encoded = EncodedChunk::default();
+                        chunk.run(
+                            problem,
+                            models,
+                            &layout,
+                            (first, last),
+                            &mut |index, model, solution| {
+                                fill_row(row, problem, index, model, &partners, lines, solution);
+                                encoder.encode(index, row, &mut encoded.bytes)?;
+                                encoded.rows += 1;
+                                if solution.status != Some(Status::Converged) {
+                                    encoded.not_converged += 1;
+                                }
+                                Ok(())
+                            },
+                        )?;
+                        Ok(encoded)
+                    },
+                )
                 .collect()
         });
         for chunk in chunks {
-            for row in chunk? {
-                if !matches!(&row[row_status_column(&partners)], Value::Str(s) if s == Status::Converged.name())
-                {
-                    summary.not_converged += 1;
-                }
-                writer.write_row(&row)?;
-                summary.computed += 1;
-            }
+            let chunk = chunk?;
+            writer.write_encoded(&chunk.bytes, chunk.rows)?;
+            summary.computed += chunk.rows;
+            summary.not_converged += chunk.not_converged;
         }
         writer.flush()?;
         progress(batch_end);
@@ -183,19 +189,28 @@ pub fn run_grid_checkpointed(
     Ok(summary)
 }
 
-fn row_status_column(partners: &[stop_molecule::PartnerKind]) -> usize {
-    3 + partners.len() + 2
+/// The encoded rows of one chunk.
+#[derive(Debug, Default)]
+struct EncodedChunk {
+    /// The rows in the output file's format.
+    bytes: Vec<u8>,
+    /// Number of rows.
+    rows: u64,
+    /// Of those, models that did not converge.
+    not_converged: u64,
 }
 
-fn row(
+/// The output row of model `index` (0-based) into `row` (cleared first, buffer reused).
+fn fill_row(
+    row: &mut Vec<Value>,
     problem: &Problem,
     index: u64,
     model: &crate::ModelParams,
     partners: &[stop_molecule::PartnerKind],
     lines: &[usize],
     solution: &Solution,
-) -> Vec<Value> {
-    let mut row = Vec::with_capacity(9 + partners.len() + 5 * lines.len());
+) {
+    row.clear();
     row.push(Value::I64(index as i64 + 1));
     row.push(Value::Str(model.geometry.name().to_owned()));
     row.push(Value::F64(model.tkin_k));
@@ -229,5 +244,4 @@ fn row(
             .map(Value::F64),
         );
     }
-    row
 }
