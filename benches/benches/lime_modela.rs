@@ -8,6 +8,21 @@
 //! its peak RSS (`VmHWM`) is its own; the thread count goes in through
 //! `RAYON_NUM_THREADS`. `STOP_BENCH_LIME_RAYS=1` redraws the photons every iteration as
 //! LIME does instead of STOP's fixed photon set. Figures go to `benches/README.md`.
+//!
+//! Reduced runs (profiling, iterating on the code) override the model file through
+//! `STOP_BENCH_LIME_POINTS` (interior points), `STOP_BENCH_LIME_PHOTONS` (per point),
+//! `STOP_BENCH_LIME_ITERATIONS` (most iterations) and `STOP_BENCH_LIME_THREADS` (a comma list,
+//! default `1,2`); the printout then says that the settings are not LIME's.
+//! `STOP_BENCH_LIME_SEED` sets the photon seed (`[solver] seed`; the grid stays that of
+//! `[grid] seed`) and `STOP_BENCH_LIME_POPS=FILE` writes the interior points' radii and
+//! populations as TSV, for the seed-to-seed noise (`benches/README.md`). Every child prints a
+//! hash of its populations' bits, so two builds can be checked for identical answers.
+//!
+//! `STOP_BENCH_LIME_NOISE_SEEDS=1,2,3` measures the photon noise instead of the speed: one run
+//! per photon seed on the same grid (2 threads), then the relative standard deviation of
+//! every (point, level) over the runs, as the reference README defines LIME's same-grid noise
+//! (levels with mean population > 0.01; sample standard deviation over mean), beside LIME's
+//! figures at its 200 photons per point.
 #![allow(
     clippy::print_stdout,
     reason = "a benchmark's job is to print its figures"
@@ -27,6 +42,30 @@ use stop_model::file::InitialPopulations;
 const CHILD_ENV: &str = "STOP_BENCH_LIME_CHILD";
 /// `1`: LIME's ray schedule (new photons every iteration, no Ng acceleration).
 const LIME_RAYS_ENV: &str = "STOP_BENCH_LIME_RAYS";
+/// Overrides of the model file's settings: interior points, photons per point, iterations.
+const POINTS_ENV: &str = "STOP_BENCH_LIME_POINTS";
+/// See [`POINTS_ENV`].
+const PHOTONS_ENV: &str = "STOP_BENCH_LIME_PHOTONS";
+/// See [`POINTS_ENV`].
+const ITERATIONS_ENV: &str = "STOP_BENCH_LIME_ITERATIONS";
+/// Thread counts to run, comma-separated (default `1,2`).
+const THREADS_ENV: &str = "STOP_BENCH_LIME_THREADS";
+/// The photon seed (`[solver] seed`).
+const SEED_ENV: &str = "STOP_BENCH_LIME_SEED";
+/// Where to write the populations (TSV: `r_m`, then one column per level).
+const POPS_ENV: &str = "STOP_BENCH_LIME_POPS";
+/// Photon seeds of the noise measurement, comma-separated.
+const NOISE_ENV: &str = "STOP_BENCH_LIME_NOISE_SEEDS";
+
+/// LIME's same-grid noise of the populations, point by point, levels with p > 0.01 (seed1,
+/// fixedgrid_seed4, fixedgrid_seed5; `noise.json`, `pops_pointwise_rel_std_pop>0.01`):
+/// median, 90th and 99th percentile, maximum of the relative standard deviation, and the
+/// number of (point, level) pairs.
+const LIME_NOISE: [f64; 4] = [1.303e-5, 7.133e-4, 1.352e-2, 9.854e-2];
+/// See [`LIME_NOISE`].
+const LIME_NOISE_PAIRS: usize = 28_987;
+/// Populations below this mean are left out of the noise statistics (README).
+const NOISE_FLOOR: f64 = 0.01;
 
 /// LIME 1.9.5 on this machine, model A, 14 iterations with images (reference README,
 /// `timings.tsv`): median wall time on 1 and 2 threads (s) and peak RSS (MB). Its
@@ -74,10 +113,33 @@ fn load_average() -> String {
     )
 }
 
+/// A numeric override from the environment; `None` when unset, a panic naming the variable
+/// when it is not a positive integer (a benchmark's set-up error).
+fn env_count(name: &str) -> Option<usize> {
+    let text = std::env::var(name).ok()?;
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => panic!("{name}=`{text}`: expected a positive integer"),
+    }
+}
+
 /// The child: one whole model-A run; prints `key=value` lines for the parent.
 fn child() {
     let clock = Instant::now();
-    let file = ModelFile::load(model_path()).expect("model A file loads");
+    let mut file = ModelFile::load(model_path()).expect("model A file loads");
+    if let Some(n) = env_count(POINTS_ENV) {
+        file.grid.n_points = n;
+    }
+    if let Some(n) = env_count(PHOTONS_ENV) {
+        file.solver.rays_per_point = n;
+    }
+    if let Some(seed) = env_count(SEED_ENV) {
+        file.solver.seed = seed as u64;
+    }
+    if let Some(n) = env_count(ITERATIONS_ENV) {
+        file.solver.max_iterations = n;
+        file.solver.min_iterations = file.solver.min_iterations.min(n);
+    }
     let molecule = file.molecule.read().expect("molecular data reads");
     let grid = build_grid(&file).expect("grid builds");
     let dust = read_dust(&file).expect("dust table reads");
@@ -119,24 +181,55 @@ fn child() {
     let solve_s = clock.elapsed().as_secs_f64() - setup_s;
     println!("threads={}", rayon_threads());
     println!("rays={:?}", params.rays);
+    println!("photons={}", params.rays_per_point);
+    println!("points={}", grid.is_sink.iter().filter(|s| !**s).count());
     println!("iterations={}", outcome.history.len());
     println!("setup_s={setup_s}");
     println!("solve_s={solve_s}");
     println!("peak_rss_kb={}", peak_rss_kb().unwrap_or(0));
+    println!("pops_hash={:016x}", bit_hash(&outcome.pops));
+    if let Some(path) = std::env::var_os(POPS_ENV) {
+        write_pops(&PathBuf::from(path), &grid.positions_m, &grid.is_sink, &outcome.pops, setup.n_levels);
+    }
     println!("cpu_s={}", process_cpu_s().unwrap_or(f64::NAN));
+}
+
+/// FNV-1a over the bits of `values`: equal for bit-identical populations.
+fn bit_hash(values: &[f64]) -> u64 {
+    values.iter().flat_map(|v| v.to_bits().to_le_bytes()).fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The interior points' radii and populations, one TSV row per point.
+fn write_pops(path: &std::path::Path, positions_m: &[[f64; 3]], is_sink: &[bool], pops: &[f64], n_levels: usize) {
+    use std::fmt::Write as _;
+    let mut text = String::from("r_m");
+    for level in 0..n_levels {
+        let _ = write!(text, "\tpop_{level}");
+    }
+    text.push('\n');
+    for (i, x) in positions_m.iter().enumerate().filter(|(i, _)| !is_sink[*i]) {
+        let _ = write!(text, "{:e}", x.iter().map(|c| c * c).sum::<f64>().sqrt());
+        for p in &pops[i * n_levels..(i + 1) * n_levels] {
+            let _ = write!(text, "\t{p:e}");
+        }
+        text.push('\n');
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
 fn rayon_threads() -> String {
     std::env::var(CHILD_ENV).unwrap_or_default()
 }
 
-/// Runs the child on `threads` threads; returns (wall s, its `key=value` output).
-fn run_child(threads: usize) -> (f64, Vec<(String, String)>) {
+/// Runs the child on `threads` threads with the extra environment `extra`; returns (wall s,
+/// its `key=value` output).
+fn run_child(threads: usize, extra: &[(&str, String)]) -> (f64, Vec<(String, String)>) {
     let exe = std::env::current_exe().expect("own executable path");
     let started = Instant::now();
     let output = Command::new(exe)
         .env(CHILD_ENV, threads.to_string())
         .env("RAYON_NUM_THREADS", threads.to_string())
+        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .expect("child process starts");
     let wall_s = started.elapsed().as_secs_f64();
@@ -152,18 +245,75 @@ fn run_child(threads: usize) -> (f64, Vec<(String, String)>) {
     (wall_s, values)
 }
 
+/// The populations a child wrote (rows of `write_pops`, radius column dropped), flattened.
+fn read_pops(path: &std::path::Path) -> Vec<f64> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .flat_map(|row| row.split('\t').skip(1).map(|v| v.parse::<f64>().unwrap_or_else(|_| panic!("{}: bad value `{v}`", path.display()))))
+        .collect()
+}
+
+/// The `q`-quantile of sorted values, linear between the closest ranks (numpy's default,
+/// which the reference README's figures used).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let last = sorted.len().saturating_sub(1);
+    let pos = q * last as f64;
+    let below = pos.floor() as usize;
+    let above = (below + 1).min(last);
+    sorted.get(below).map_or(f64::NAN, |v| v + (pos - below as f64) * (sorted[above] - v))
+}
+
+/// The noise measurement (see the module docs).
+fn noise(seeds: &str) {
+    let dir = std::env::temp_dir().join(format!("stop-bench-lime-noise-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary directory");
+    let mut runs = Vec::new();
+    for seed in seeds.split(',') {
+        let path = dir.join(format!("pops_{}.tsv", seed.trim()));
+        let (wall_s, values) = run_child(2, &[(SEED_ENV, seed.trim().to_owned()), (POPS_ENV, path.display().to_string())]);
+        let get = |key: &str| values.iter().find(|(k, _)| k == key).map_or("?", |(_, v)| v.as_str()).to_owned();
+        println!("seed {seed}: {wall_s:.1} s wall on 2 threads, {} iterations, {} points x {} photons", get("iterations"), get("points"), get("photons"));
+        runs.push(read_pops(&path));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let n_runs = runs.len() as f64;
+    let mut rel_std: Vec<f64> = (0..runs[0].len())
+        .filter_map(|k| {
+            let mean = runs.iter().map(|r| r[k]).sum::<f64>() / n_runs;
+            let var = runs.iter().map(|r| (r[k] - mean) * (r[k] - mean)).sum::<f64>() / (n_runs - 1.0);
+            (mean > NOISE_FLOOR).then(|| var.sqrt() / mean)
+        })
+        .collect();
+    rel_std.sort_unstable_by(f64::total_cmp);
+    let q = [0.5, 0.9, 0.99, 1.0].map(|q| quantile(&rel_std, q));
+    println!(
+        "same-grid photon noise over seeds {seeds}, levels with p > {NOISE_FLOOR}: median {:.3e}, p90 {:.3e}, p99 {:.3e}, max {:.3e} ({} pairs) | LIME at 200 photons: {:.3e}, {:.3e}, {:.3e}, {:.3e} ({LIME_NOISE_PAIRS} pairs) | STOP/LIME: {:.2}, {:.2}, {:.2}, {:.2}",
+        q[0], q[1], q[2], q[3], rel_std.len(), LIME_NOISE[0], LIME_NOISE[1], LIME_NOISE[2], LIME_NOISE[3],
+        q[0] / LIME_NOISE[0], q[1] / LIME_NOISE[1], q[2] / LIME_NOISE[2], q[3] / LIME_NOISE[3]
+    );
+}
+
 fn main() {
     if std::env::var_os(CHILD_ENV).is_some() {
         child();
         return;
     }
-    println!(
-        "LIME model A at LIME's settings ({}), load average before: {}",
-        model_path().display(),
-        load_average()
-    );
-    for (k, threads) in [1usize, 2].into_iter().enumerate() {
-        let (wall_s, values) = run_child(threads);
+    if let Ok(seeds) = std::env::var(NOISE_ENV) {
+        noise(&seeds);
+        return;
+    }
+    let reduced: Vec<String> = [POINTS_ENV, PHOTONS_ENV, ITERATIONS_ENV]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok().map(|v| format!("{name}={v}")))
+        .collect();
+    let settings = if reduced.is_empty() { "LIME's settings".to_owned() } else { format!("NOT LIME's settings: {}", reduced.join(" ")) };
+    println!("LIME model A at {settings} ({}), load average before: {}", model_path().display(), load_average());
+    let thread_list = std::env::var(THREADS_ENV).unwrap_or_else(|_| "1,2".to_owned());
+    for threads in thread_list.split(',') {
+        let threads: usize = threads.trim().parse().unwrap_or_else(|_| panic!("{THREADS_ENV}=`{thread_list}`: expected a comma list of thread counts"));
+        let k = usize::from(threads > 1);
+        let (wall_s, values) = run_child(threads, &[]);
         let get = |key: &str| {
             values
                 .iter()
@@ -175,9 +325,12 @@ fn main() {
         let solve_s: f64 = get("solve_s").parse().unwrap_or(f64::NAN);
         let setup_s: f64 = get("setup_s").parse().unwrap_or(f64::NAN);
         let cpu_s: f64 = get("cpu_s").parse().unwrap_or(f64::NAN);
+        println!("{threads} thread(s): populations hash {}", get("pops_hash"));
         println!(
-            "{threads} thread(s): STOP {wall_s:.1} s wall, {cpu_s:.1} s CPU (set-up + grid {setup_s:.2} s, solve {solve_s:.1} s, {} iterations, {} photons), peak RSS {rss_mb:.1} MB | LIME {:.1} s wall, {:.1} s CPU, {LIME_PEAK_RSS_MB:.0} MB | LIME/STOP wall {:.2}x, CPU {:.2}x, STOP/LIME memory {:.2}x | load after: {}",
+            "{threads} thread(s): STOP {wall_s:.1} s wall, {cpu_s:.1} s CPU (set-up + grid {setup_s:.2} s, solve {solve_s:.1} s, {} iterations, {} points x {} photons, {} rays), peak RSS {rss_mb:.1} MB | LIME {:.1} s wall, {:.1} s CPU, {LIME_PEAK_RSS_MB:.0} MB | LIME/STOP wall {:.2}x, CPU {:.2}x, STOP/LIME memory {:.2}x | load after: {}",
             get("iterations"),
+            get("points"),
+            get("photons"),
             get("rays"),
             LIME_WALL_S[k],
             LIME_CPU_S[k],

@@ -62,6 +62,29 @@ pub fn mean_gaussian(x0: f64, x1: f64) -> f64 {
     }
 }
 
+/// [`mean_gaussian`] over the two halves `[x0, x1]` and `[x1, x2]` of a path, evaluating the
+/// shared `erf x1` once: the same values as two calls, for ~3/4 of the work.
+///
+/// ```
+/// use stop_lime::transport::profile::{mean_gaussian, mean_gaussian_pair};
+/// let x = [0.1, 0.9, 2.7];
+/// assert_eq!(mean_gaussian_pair(x), [mean_gaussian(x[0], x[1]), mean_gaussian(x[1], x[2])]);
+/// ```
+#[must_use]
+pub fn mean_gaussian_pair(x: [f64; 3]) -> [f64; 2] {
+    let needs_erf = |a: f64, b: f64| (b - a).abs() >= SIMPSON_BELOW_DX;
+    let erf_mid = (needs_erf(x[0], x[1]) || needs_erf(x[1], x[2])).then(|| erf(x[1]));
+    let half = |a: f64, b: f64, erf_a: Option<f64>, erf_b: Option<f64>| {
+        if needs_erf(a, b) {
+            // the branch of mean_gaussian that uses erf, with the shared value
+            0.5 * std::f64::consts::PI.sqrt() * (erf_b.unwrap_or_else(|| erf(b)) - erf_a.unwrap_or_else(|| erf(a))) / (b - a)
+        } else {
+            mean_gaussian(a, b)
+        }
+    };
+    [half(x[0], x[1], None, erf_mid), half(x[1], x[2], erf_mid, None)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +114,14 @@ mod tests {
             assert!((mean_gaussian(0.7, 0.7 + dx) - fine(0.7, 0.7 + dx)).abs() < 1e-10, "dx = {dx}");
         }
         assert_eq!(mean_gaussian(0.2, 1.5), mean_gaussian(1.5, 0.2));
+    }
+
+    #[test]
+    fn pair_equals_two_single_means_bit_for_bit() {
+        // both halves wide, both narrow, one of each, and a sign change
+        let d = SIMPSON_BELOW_DX;
+        for x in [[0.1, 0.9, 2.7], [1.0, 1.0 + 0.3 * d, 1.0 + 0.6 * d], [0.5, 0.5 + 0.5 * d, 1.5], [-3.0, 0.2, 0.2 + 0.1 * d], [2.0, -1.0, -4.0]] {
+            assert_eq!(mean_gaussian_pair(x), [mean_gaussian(x[0], x[1]), mean_gaussian(x[1], x[2])], "{x:?}");
+        }
     }
 }

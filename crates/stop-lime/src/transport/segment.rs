@@ -6,14 +6,14 @@
 //! level populations. Each interval between stations is a "half" of a pair: its optical
 //! depth integrates the quadratic through the pair's three stations' opacities (so each
 //! pair gets Simpson's rule), the profile is averaged over the half's velocity range
-//! ([`mean_gaussian`]), and the source function varies linearly in τ between the half's
+//! ([`mean_gaussian_pair`]), and the source function varies linearly in τ between the half's
 //! ends ([`linear_source_weights`]). A half
 //! whose source function is undefined at an end (no opacity there, or a maser) falls back
 //! to a constant source function, `j Δs (1 − e^{−Δτ}) / Δτ`.
 
 use crate::solve::setup::SolverSetup;
 use crate::transport::formal::{MASER_TAU_LIMIT, escape_factor, linear_source_weights};
-use crate::transport::profile::mean_gaussian;
+use crate::transport::profile::mean_gaussian_pair;
 
 /// Stations per segment (entry and exit included).
 pub const STATIONS: usize = 3;
@@ -37,6 +37,17 @@ pub struct SegmentLines {
     pub dtau: Vec<f64>,
     /// Intensity emitted towards the near end, per line, photon-occupation units.
     pub emitted: Vec<f64>,
+    /// The line-independent factors of each pair of halves (work space).
+    pairs: Vec<PairFactors>,
+}
+
+/// What one pair of halves shares between all lines: the profile averaged over each half and
+/// the molecule and gas densities at its three stations relative to the cell point's.
+#[derive(Debug, Clone, Copy)]
+struct PairFactors {
+    phi: [f64; 2],
+    w_mol: [f64; 3],
+    w_gas: [f64; 3],
 }
 
 /// Integrals over the two halves of `[0, length]` of the quadratic through `f` at 0,
@@ -68,18 +79,24 @@ pub fn segment_lines(
     let relative = |value: f64, own: f64| if own > 0.0 { value / own } else { 0.0 };
     let n_halves = st.len() - 1;
     let half_m = length_m / n_halves as f64;
+    // the profile (the same x = (v − v₀)/b for every line) and the density ratios, once
+    out.pairs.clear();
+    out.pairs.extend((0..n_halves).step_by(2).map(|q| {
+        let s3 = [&st[q], &st[q + 1], &st[q + 2]];
+        let x = s3.map(|s| (v_photon_m_s - s.v_proj_m_s) / b);
+        PairFactors {
+            phi: mean_gaussian_pair(x),
+            w_mol: s3.map(|s| relative(s.molecule_m3, setup.molecule_density_m3[cell])),
+            w_gas: s3.map(|s| relative(s.gas_m3, setup.gas_density_m3[cell])),
+        }
+    }));
     for (l, line) in setup.lines.iter().enumerate() {
         let base = cell * n_lines + l;
         let kappa0 = setup.kappa0_m[base];
         let dust_source = setup.dust_source[base];
         let (mut tau, mut emitted) = (0.0f64, 0.0);
-        for q in (0..n_halves).step_by(2) {
-            let s3 = [&st[q], &st[q + 1], &st[q + 2]];
+        for (q, &PairFactors { phi, w_mol, w_gas }) in (0..n_halves).step_by(2).zip(&out.pairs) {
             let pop = |s: usize, level: usize| p[(q + s) * n_levels + level];
-            let x = s3.map(|s| (v_photon_m_s - s.v_proj_m_s) / b);
-            let phi = [mean_gaussian(x[0], x[1]), mean_gaussian(x[1], x[2])];
-            let w_mol = s3.map(|s| relative(s.molecule_m3, setup.molecule_density_m3[cell]));
-            let w_gas = s3.map(|s| relative(s.gas_m3, setup.gas_density_m3[cell]));
             // α and j of B&H 2010 eqs. 3–4 in occupation units per unit profile (SolverSetup::kappa0_m)
             let absorb: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * (pop(s, line.lo) * line.weight_ratio - pop(s, line.up)));
             let emit: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * pop(s, line.up));
