@@ -122,7 +122,7 @@ pub fn render(grid: &TraceGrid<'_>, image: &ImageParams, params: &RaytraceParams
     let channel_v_m_s = (0..n_chan)
         .map(|c| (c as f64 - 0.5 * (n_chan as f64 - 1.0)) * image.channel_width_m_s - image.source_velocity_m_s)
         .collect();
-    let band = Band { image_line: image.transition, lines, channel_v_m_s };
+    let band = Band { image_line: image.transition, lines, channel_v_m_s, channel_width_m_s: image.channel_width_m_s };
     let pixel_rad = image.pixel_arcsec * ARCSEC_RAD;
     let camera = Camera { rotation: image.rotation_matrix(), pixel_m: image.distance_m * pixel_rad, radius_m: grid.radius_m };
     let background = grid.setup.lines[image.transition].background;

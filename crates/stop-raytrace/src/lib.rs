@@ -8,6 +8,7 @@ pub mod grid;
 pub mod image;
 pub mod moments;
 pub mod params;
+mod profile;
 pub mod rays;
 mod trace;
 pub mod units;

@@ -13,8 +13,8 @@
 use crate::error::RaytraceError;
 use crate::grid::TraceGrid;
 use crate::params::RaytraceParams;
-use stop_lime::transport::formal::{MASER_TAU_LIMIT, escape_factor};
-use stop_lime::transport::profile::mean_gaussian;
+use crate::profile::{piece_factors, profile_means};
+use stop_lime::transport::formal::MASER_TAU_LIMIT;
 use stop_lime::transport::walk::exit_step;
 
 /// Beyond this many Doppler widths from line centre at both ends of a piece the profile
@@ -28,16 +28,24 @@ pub(crate) struct Band {
     pub image_line: usize,
     /// Lines inside the band and their velocity offsets `c (1 − ν_l/ν_image)`, m/s.
     pub lines: Vec<(usize, f64)>,
-    /// Channel velocities minus the source velocity, m/s.
+    /// Channel velocities minus the source velocity, m/s, increasing.
     pub channel_v_m_s: Vec<f64>,
+    /// Spacing of the channel velocities, m/s.
+    pub channel_width_m_s: f64,
 }
 
 /// Per-thread work arrays of [`trace_ray`].
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     pieces: Vec<(f64, f64, f64)>,
+    /// Line opacity and emissivity of the current piece per channel (zero outside the
+    /// channels the lines reach).
     alpha: Vec<f64>,
     emis: Vec<f64>,
+    /// `e^{−τ}` from the observer's side to the current piece, per channel.
+    transmission: Vec<f64>,
+    /// One line's profile means over a run of channels.
+    phi: Vec<f64>,
 }
 
 /// A ray: where it starts (model frame, m), its unit direction and its length inside the
@@ -59,29 +67,6 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
-/// Below this change of `x` across a piece the profile mean is a composite Simpson sum of
-/// panels at most [`SIMPSON_PANEL_DX`] wide (error per panel ≤ h⁴ max|f⁗| / 2880 with
-/// max|f⁗| = 12 for `exp(−x²)`: ≤ 1.6e-5 of the peak), above it the exact erf difference.
-const SIMPSON_BELOW_DX: f64 = 2.0;
-/// Widest Simpson panel, in units of b.
-const SIMPSON_PANEL_DX: f64 = 0.25;
-
-/// Mean of `exp(−x²)` for `x` running linearly from `x0` to `x1`.
-fn profile_mean(x0: f64, x1: f64) -> f64 {
-    let dx = x1 - x0;
-    if dx.abs() >= SIMPSON_BELOW_DX {
-        return mean_gaussian(x0, x1);
-    }
-    let panels = ((dx.abs() / SIMPSON_PANEL_DX).ceil() as usize).max(1);
-    let h = dx / (2 * panels) as f64;
-    let f = |k: usize| {
-        let x = x0 + h * k as f64;
-        (-x * x).exp()
-    };
-    let inner: f64 = (1..2 * panels).map(|k| f(k) * if k % 2 == 1 { 4.0 } else { 2.0 }).sum();
-    (f(0) + inner + f(2 * panels)) / (6 * panels) as f64
-}
-
 /// Splits `[s0, s1]` of a step into pieces with a nearly linear projected velocity, appending
 /// `(length, u0, u1)`.
 #[allow(clippy::too_many_arguments)]
@@ -95,6 +80,26 @@ fn linear_pieces(grid: &TraceGrid<'_>, ray: &Ray, from: [f64; 3], s: (f64, f64),
         out.push((sm - s.0, u.0, um));
         out.push((s.1 - sm, um, u.1));
     }
+}
+
+/// Appends the pieces `(length, u0, u1)` of a step of length `ds` from `pos` (Doppler width
+/// `b`) over which the projected velocity is taken as linear (constant with LIME's samples);
+/// `u_start` is the projected velocity at `pos` if already known. Returns the projected
+/// velocity at the end of the step, the next step's start.
+fn velocity_pieces(grid: &TraceGrid<'_>, params: &RaytraceParams, ray: &Ray, (pos, ds): ([f64; 3], f64), u_start: Option<f64>, b: f64, out: &mut Vec<(f64, f64, f64)>) -> f64 {
+    let projected = |s: f64| dot(ray.dir, grid.velocity_at(along(pos, ray.dir, s)));
+    let u0 = u_start.unwrap_or_else(|| projected(0.0));
+    let u1 = projected(ds);
+    if let Some(n) = params.lime_velocity_samples {
+        // LIME: the velocity at i·Δs/n, i = 0 … n−1, each held over Δs/n
+        out.extend((0..n).map(|i| {
+            let u = if i == 0 { u0 } else { projected(ds * i as f64 / n as f64) };
+            (ds / n as f64, u, u)
+        }));
+    } else {
+        linear_pieces(grid, ray, pos, (0.0, ds), (u0, u1), params.velocity_tolerance * b, params.max_velocity_splits, out);
+    }
+    u1
 }
 
 /// Integrates one ray. `intensity` and `tau` have one slot per channel plus a last one for
@@ -114,11 +119,17 @@ pub(crate) fn trace_ray(
     let setup = grid.setup;
     let (n_lines, n_levels) = (setup.n_lines(), setup.n_levels);
     let n_chan = band.channel_v_m_s.len();
-    scratch.alpha.resize(n_chan + 1, 0.0);
-    scratch.emis.resize(n_chan + 1, 0.0);
+    scratch.alpha.clear();
+    scratch.alpha.resize(n_chan, 0.0);
+    scratch.emis.clear();
+    scratch.emis.resize(n_chan, 0.0);
+    scratch.transmission.clear();
+    scratch.transmission.resize(n_chan + 1, 1.0);
+    scratch.phi.resize(n_chan, 0.0);
     let mut pos = ray.start_m;
     let mut cell = grid.cell_of(pos);
-    let mut u_here = dot(ray.dir, grid.velocity_at(pos));
+    // the projected velocity where the step starts, when known from the previous step
+    let mut u_start: Option<f64> = None;
     let mut travelled = 0.0;
     let max_steps = 4 * setup.n_points() + 16;
     for _ in 0..max_steps {
@@ -127,71 +138,65 @@ pub(crate) fn trace_ray(
         let last = step.is_none_or(|s| s.length_m >= remaining);
         let ds = if last { remaining } else { step.map_or(remaining, |s| s.length_m) };
         let b = setup.doppler_b_m_s[cell];
-        if ds > 0.0 {
-            let end = along(pos, ray.dir, ds);
-            let u_end = dot(ray.dir, grid.velocity_at(end));
-            if !setup.mesh.is_sink[cell] && b > 0.0 {
-                scratch.pieces.clear();
-                if let Some(n) = params.lime_velocity_samples {
-                    // LIME: the velocity at i·Δs/n, i = 0 … n−1, each held over Δs/n
-                    for i in 0..n {
-                        let u = if i == 0 { u_here } else { dot(ray.dir, grid.velocity_at(along(pos, ray.dir, ds * i as f64 / n as f64))) };
-                        scratch.pieces.push((ds / n as f64, u, u));
+        u_start = if ds > 0.0 && !setup.mesh.is_sink[cell] && b > 0.0 {
+            scratch.pieces.clear();
+            let u_end = velocity_pieces(grid, params, ray, (pos, ds), u_start, b, &mut scratch.pieces);
+            let i_dust = cell * n_lines + band.image_line;
+            let (dust_alpha, dust_source) = (setup.dust_alpha_m[i_dust], setup.dust_source[i_dust]);
+            let pops = &grid.pops[cell * n_levels..(cell + 1) * n_levels];
+            for &(len, u0, u1) in &scratch.pieces {
+                // channels [k_lo, k_hi) carry line emission; the others dust alone
+                let (mut k_lo, mut k_hi) = (n_chan, 0);
+                for &(i_line, v_off) in &band.lines {
+                    let line = &setup.lines[i_line];
+                    let kappa0 = setup.kappa0_m[cell * n_lines + i_line];
+                    let (p_u, p_l) = (pops[line.up], pops[line.lo]);
+                    let (j_line, a_line) = (kappa0 * p_u, kappa0 * (p_l * line.weight_ratio - p_u));
+                    let reach = PROFILE_CUTOFF_B * b;
+                    let first = band.channel_v_m_s.partition_point(|&v| v - v_off < u0.min(u1) - reach);
+                    let end = band.channel_v_m_s.partition_point(|&v| v - v_off <= u0.max(u1) + reach);
+                    if first == end {
+                        continue;
                     }
-                } else {
-                    let tol = params.velocity_tolerance * b;
-                    linear_pieces(grid, ray, pos, (0.0, ds), (u_here, u_end), tol, params.max_velocity_splits, &mut scratch.pieces);
+                    let phi = &mut scratch.phi[..end - first];
+                    profile_means((band.channel_v_m_s[first] - v_off - u0) / b, (u0 - u1) / b, band.channel_width_m_s / b, phi);
+                    for (k, &phi) in (first..end).zip(phi.iter()) {
+                        scratch.alpha[k] += a_line * phi;
+                        scratch.emis[k] += j_line * phi;
+                    }
+                    (k_lo, k_hi) = (k_lo.min(first), k_hi.max(end));
                 }
-                let i_dust = cell * n_lines + band.image_line;
-                let (dust_alpha, dust_source) = (setup.dust_alpha_m[i_dust], setup.dust_source[i_dust]);
-                let pops = &grid.pops[cell * n_levels..(cell + 1) * n_levels];
-                for &(len, u0, u1) in &scratch.pieces {
-                    scratch.alpha.fill(dust_alpha);
-                    scratch.emis.fill(dust_alpha * dust_source);
-                    for &(i_line, v_off) in &band.lines {
-                        let line = &setup.lines[i_line];
-                        let kappa0 = setup.kappa0_m[cell * n_lines + i_line];
-                        let (p_u, p_l) = (pops[line.up], pops[line.lo]);
-                        let (j_line, a_line) = (kappa0 * p_u, kappa0 * (p_l * line.weight_ratio - p_u));
-                        for (k, &v) in band.channel_v_m_s.iter().enumerate() {
-                            let (x0, x1) = ((v - v_off - u0) / b, (v - v_off - u1) / b);
-                            if x0.min(x1) > PROFILE_CUTOFF_B || x0.max(x1) < -PROFILE_CUTOFF_B {
-                                continue;
-                            }
-                            let phi = profile_mean(x0, x1);
-                            scratch.alpha[k] += a_line * phi;
-                            scratch.emis[k] += j_line * phi;
-                        }
-                    }
-                    for k in 0..=n_chan {
-                        // Rybicki & Lightman 1979 eq. 1.30 over a piece of constant S = j/α
-                        let dtau = (scratch.alpha[k] * len).max(MASER_TAU_LIMIT);
-                        intensity[k] += (-tau[k]).exp() * scratch.emis[k] * len * escape_factor(dtau);
-                        tau[k] += dtau;
-                    }
+                // Rybicki & Lightman 1979 eq. 1.30 over a piece of constant S = j/α; the
+                // dust-only channels share one Δτ and one escape factor
+                let dust_dtau = (dust_alpha * len).max(MASER_TAU_LIMIT);
+                let (dust_escape, dust_transmission) = piece_factors(dust_dtau);
+                let dust_gain = dust_alpha * dust_source * len * dust_escape;
+                for k in (0..k_lo).chain(k_hi.max(k_lo)..=n_chan) {
+                    intensity[k] += scratch.transmission[k] * dust_gain;
+                    scratch.transmission[k] *= dust_transmission;
+                    tau[k] += dust_dtau;
+                }
+                for k in k_lo..k_hi {
+                    let alpha = dust_alpha + scratch.alpha[k];
+                    let emis = dust_alpha * dust_source + scratch.emis[k];
+                    let dtau = (alpha * len).max(MASER_TAU_LIMIT);
+                    let (escape, transmission) = piece_factors(dtau);
+                    intensity[k] += scratch.transmission[k] * emis * len * escape;
+                    scratch.transmission[k] *= transmission;
+                    tau[k] += dtau;
+                    (scratch.alpha[k], scratch.emis[k]) = (0.0, 0.0);
                 }
             }
-            pos = end;
-            u_here = u_end;
-            travelled += ds;
-        }
+            Some(u_end)
+        } else {
+            None
+        };
+        pos = along(pos, ray.dir, ds);
+        travelled += ds;
         match step {
             Some(s) if !last => cell = s.next,
             _ => return Ok(()),
         }
     }
     Err(RaytraceError::RayStuck { x_m: ray.obs_m[0], y_m: ray.obs_m[1], cell, steps: max_steps })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn profile_mean_matches_the_erf_form() {
-        for (x0, x1) in [(0.0_f64, 0.1_f64), (-0.7, 0.4), (0.3, 1.9), (-1.0, 0.99), (0.5, 4.0), (2.0, 2.0)] {
-            let exact = if x1 == x0 { (-x0 * x0).exp() } else { 0.5 * std::f64::consts::PI.sqrt() * (stop_lime::transport::profile::erf(x1) - stop_lime::transport::profile::erf(x0)) / (x1 - x0) };
-            assert!((profile_mean(x0, x1) - exact).abs() < 2e-5, "({x0}, {x1})");
-        }
-    }
 }
