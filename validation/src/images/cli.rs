@@ -10,9 +10,15 @@ use stop_raytrace::{RayLayout, RaytraceParams};
 /// Arguments of `stop-validate lime-images`.
 #[derive(Debug, clap::Args)]
 pub struct LimeImagesArgs {
-    /// STOP's populations of model A (written by `stop lime validation/models/lime_modelA.toml`).
+    /// STOP's populations of model A on STOP's own grid (written by `stop lime
+    /// validation/models/lime_modelA.toml`, or `modelA_own_grid_pops.tsv` of `stop-validate
+    /// lime-modela --populations-dir`).
     #[arg(long)]
     pub populations: Option<PathBuf>,
+    /// STOP's populations of model A solved on LIME's seed1 grid (`modelA_lime_grid_pops.tsv`
+    /// of `stop-validate lime-modela --populations-dir`).
+    #[arg(long)]
+    pub lime_grid_populations: Option<PathBuf>,
     /// STOP's model file of model A.
     #[arg(long)]
     pub model: Option<PathBuf>,
@@ -27,6 +33,7 @@ pub struct LimeImagesArgs {
     /// means) instead of LIME's 10 left-aligned samples per cell step.
     #[arg(long)]
     pub adaptive_velocity: bool,
+
     /// Also write STOP's cubes (K, FITS) into this directory.
     #[arg(long)]
     pub write_cubes: Option<PathBuf>,
@@ -42,11 +49,16 @@ pub fn run(args: &LimeImagesArgs) -> anyhow::Result<ExitCode> {
         Some(per_side) => RayLayout::SubPixel { per_side },
         None => RayLayout::GridPoints { max_per_pixel: LIME_MAX_RAYS_PER_PIXEL },
     };
-    let params = RaytraceParams { layout, lime_velocity_samples: (!args.adaptive_velocity).then_some(LIME_VELOCITY_SAMPLES), ..RaytraceParams::default() };
+    let params = RaytraceParams {
+        layout,
+        lime_velocity_samples: (!args.adaptive_velocity).then_some(LIME_VELOCITY_SAMPLES),
+        ..RaytraceParams::default()
+    };
     let options = ImagesOptions {
         reference_dir: args.reference.clone().unwrap_or_else(crate::default_reference_dir),
         model_path: args.model.clone().unwrap_or_else(default_model_path),
         populations: args.populations.clone(),
+        lime_grid_populations: args.lime_grid_populations.clone(),
         params,
         write_cubes: args.write_cubes.clone(),
     };

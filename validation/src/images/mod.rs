@@ -1,8 +1,14 @@
 //! Model A image cubes (`../shared/reference/lime/README.md`): STOP's ray tracer against
-//! LIME 1.9.5's cubes, first on LIME's own grid and populations (`seed1/grid_5.fits.gz`),
-//! then on STOP's own grid and populations. Each code's figures are printed side by side,
-//! with LIME's own scatter (same grid: the fixedgrid runs; different grids: seeds 2, 3) as
-//! the yardstick.
+//! LIME 1.9.5's cubes, in three parts:
+//! 1. LIME's own grid and populations (`seed1/grid_5.fits.gz`): the ray tracer alone;
+//! 2. STOP's populations solved on LIME's grid (`stop-validate lime-modela`'s
+//!    `modelA_lime_grid_pops.tsv`): STOP's solver and ray tracer, judged by LIME's same-grid
+//!    noise;
+//! 3. STOP's populations on STOP's own grid (`stop lime validation/models/lime_modelA.toml`
+//!    or `modelA_own_grid_pops.tsv`): everything STOP, judged by LIME's grid-to-grid noise.
+//!
+//! Each code's figures are printed side by side, with LIME's own scatter (same grid: the
+//! fixedgrid runs; different grids: seeds 2, 3) as the yardstick.
 
 pub mod cli;
 pub mod compare;
@@ -30,9 +36,12 @@ pub struct ImagesOptions {
     pub reference_dir: PathBuf,
     /// STOP's model file of model A (`validation/models/lime_modelA.toml`).
     pub model_path: PathBuf,
-    /// STOP's populations of model A (`stop lime` output); `None` skips the second part
-    /// and says so in the report.
+    /// STOP's populations of model A on STOP's own grid (`stop lime` output); `None` skips
+    /// that part and says so in the report (a failed check).
     pub populations: Option<PathBuf>,
+    /// STOP's populations of model A solved on LIME's seed1 grid (`stop-validate lime-modela
+    /// --populations-dir`); `None` skips that part and says so (a failed check).
+    pub lime_grid_populations: Option<PathBuf>,
     /// Ray-tracer settings.
     pub params: RaytraceParams,
     /// Where to write STOP's cubes (K), if anywhere.
@@ -87,17 +96,31 @@ pub fn run(options: &ImagesOptions) -> anyhow::Result<ImagesReport> {
         save(options, cube, "lime_grid")?;
     }
 
+    match &options.lime_grid_populations {
+        Some(path) => {
+            let stop = PopulationFile::read(path).with_context(|| format!("reading {}", path.display()))?;
+            anyhow::ensure!(stop.matches_grid(&lime.grid.positions_m), "{}: not written for the points of LIME's seed1 grid_5.fits.gz", path.display());
+            anyhow::ensure!(stop.n_levels == lime.n_levels, "{}: {} levels, LIME's grid {}", path.display(), stop.n_levels, lime.n_levels);
+            let cubes = trace_all(&file, &lime.grid.positions_m, &lime.grid.is_sink, &lime.grid.neighbours, &stop.pops, &options.params)?;
+            for (cube, seconds) in &cubes {
+                report.compare(cube, *seconds, PopulationSource::StopOnLimeGrid(path.clone()))?;
+                save(options, cube, "stop_pops_lime_grid")?;
+            }
+        }
+        None => report.note_missing_populations("on LIME's grid", "--lime-grid-populations"),
+    }
+
     match &options.populations {
         Some(path) => {
             let stop = PopulationFile::read(path).with_context(|| format!("reading {}", path.display()))?;
             let grid = Grid::from_points(stop.positions_m.clone(), stop.is_sink.clone())?;
             let cubes = trace_all(&file, &grid.positions_m, &grid.is_sink, &grid.neighbours, &stop.pops, &options.params)?;
             for (cube, seconds) in &cubes {
-                report.compare(cube, *seconds, PopulationSource::Stop(path.clone()))?;
+                report.compare(cube, *seconds, PopulationSource::StopOwnGrid(path.clone()))?;
                 save(options, cube, "stop_pops")?;
             }
         }
-        None => report.note_missing_populations(),
+        None => report.note_missing_populations("on STOP's own grid", "--populations"),
     }
     Ok(report)
 }

@@ -1,11 +1,12 @@
 //! The printed comparison and its pass/fail checks.
 
-use super::compare::{CubeFigures, figures, pixel_residuals, worst_channel_flux_difference};
+use super::compare::{CubeFigures, RING_EDGES_AU, figures, pixel_residuals, ring_residuals, worst_channel_flux_difference};
 use super::lime_inputs::read_reference_cube;
 use super::reference_path;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use stop_model::file::ImageUnit;
+use stop_physics::constants::AU_CM;
 use stop_raytrace::units::values;
 use stop_raytrace::{ImageCube, RaytraceParams};
 
@@ -23,8 +24,10 @@ pub const JY_PER_K_RATIO: f64 = 1e-5;
 pub enum PopulationSource {
     /// LIME's own grid and populations (seed1 `grid_5.fits.gz`).
     LimeGrid,
+    /// A STOP population file solved on LIME's seed1 grid.
+    StopOnLimeGrid(PathBuf),
     /// A STOP population file on STOP's own grid.
-    Stop(PathBuf),
+    StopOwnGrid(PathBuf),
 }
 
 /// The report: text, passed and failed checks.
@@ -61,10 +64,11 @@ impl ImagesReport {
         }
     }
 
-    /// Says in the report that STOP's own populations were not compared.
-    pub fn note_missing_populations(&mut self) {
-        let _ = writeln!(self.text, "\nSTOP's own populations: no population file given (--populations); not compared");
-        self.check(false, "STOP's own populations compared");
+    /// Says in the report that STOP's populations on one grid (`which`) were not compared
+    /// because the file (`flag`) was not given: a failed check, never a silent skip.
+    pub fn note_missing_populations(&mut self, which: &str, flag: &str) {
+        let _ = writeln!(self.text, "\nSTOP's populations {which}: no population file given ({flag}); not compared");
+        self.check(false, &format!("STOP's populations {which} compared"));
     }
 
     fn lime(&self, run: &str, stem: &str, suffix: &str) -> anyhow::Result<Vec<f64>> {
@@ -77,9 +81,11 @@ impl ImagesReport {
     /// Missing or unreadable reference cubes.
     pub fn compare(&mut self, cube: &ImageCube, seconds: f64, source: PopulationSource) -> anyhow::Result<()> {
         let stem = cube.file_stem.as_str();
+        let same_runs = ["fixedgrid_seed4", "fixedgrid_seed5"];
         let (same_grid, label, others) = match &source {
-            PopulationSource::LimeGrid => (true, "LIME seed1 grid + populations".to_owned(), ["fixedgrid_seed4", "fixedgrid_seed5"]),
-            PopulationSource::Stop(p) => (false, format!("STOP populations {}", p.display()), ["seed2", "seed3"]),
+            PopulationSource::LimeGrid => (true, "LIME seed1 grid + populations".to_owned(), same_runs),
+            PopulationSource::StopOnLimeGrid(p) => (true, format!("STOP populations on LIME's seed1 grid {}", p.display()), same_runs),
+            PopulationSource::StopOwnGrid(p) => (false, format!("STOP populations on STOP's own grid {}", p.display()), ["seed2", "seed3"]),
         };
         let _ = writeln!(self.text, "\n== {stem}: {label}; ray tracing {seconds:.3} s ==");
         let n = cube.n_pixels;
@@ -148,6 +154,13 @@ impl ImagesReport {
             pct(worst_channel_flux_difference(&f_other[0], &f_lime_k)),
             pct(worst_channel_flux_difference(&f_other[1], &f_lime_k))
         );
+        let pixel_au = cube.pixel_rad * cube.distance_m / (AU_CM * 1e-2);
+        let rings = [ring_residuals(&ours_k, &lime_k, n, pixel_au), ring_residuals(&other_k[0], &lime_k, n, pixel_au), ring_residuals(&other_k[1], &lime_k, n, pixel_au)];
+        let _ = writeln!(self.text, "  per pixel by projected radius: mean (X − LIME)/LIME, median |Δ|/LIME");
+        for (k, edges) in RING_EDGES_AU.windows(2).enumerate() {
+            let cells: Vec<String> = rings.iter().map(|r| format!("{:>+7.2} % {:>6.2} %", 100.0 * r[k].mean_signed, 100.0 * r[k].median_abs)).collect();
+            let _ = writeln!(self.text, "    {:>5.0}-{:<5.0} au ({:>5} px)  STOP {}   {} {}   {} {}", edges[0], edges[1], rings[0][k].n, cells[0], others[0], cells[1], others[1], cells[2]);
+        }
         let _ = writeln!(self.text, "  channel  v (m/s)   STOP (Jy)   LIME (Jy)   STOP/LIME");
         let peak_channel = f_lime_jy.channel_sums.iter().copied().fold(0.0, f64::max);
         for (c, (a, r)) in f_ours_jy.channel_sums.iter().zip(&f_lime_jy.channel_sums).enumerate() {
