@@ -34,6 +34,17 @@ struct Cli {
     /// treatment), for comparisons.
     #[arg(long, value_parser = ["quadratic", "linear", "constant"])]
     cells: Option<String>,
+    /// Ng acceleration every this many iterations, 0 for none (default: the solver's, 4).
+    #[arg(long)]
+    ng_period: Option<usize>,
+    /// Print diagnostics of the problem-1 error (reconstruction of the published curve by
+    /// each cell scheme).
+    #[arg(long)]
+    diagnose: bool,
+    /// Problem 1: solve again with twice the interior points and report how much the radial
+    /// profile changes ("the same answer under grid refinement").
+    #[arg(long)]
+    refine: bool,
     /// The reference directory (holding `benchmark-vz2002/`).
     #[arg(long)]
     reference: Option<PathBuf>,
@@ -49,7 +60,7 @@ fn main() -> anyhow::Result<ExitCode> {
         "quadratic" => CellPopulations::Quadratic,
         "constant" => CellPopulations::Constant,
         _ => CellPopulations::Linear,
-    }) };
+    }), ng_period: cli.ng_period, diagnose: cli.diagnose, refine: cli.refine };
     let (mut passed, mut failed) = (0, 0);
     for problem in problems {
         let report = run_problem(problem, &models, &reference, &opts, &mut |line| println!("{line}"))?;

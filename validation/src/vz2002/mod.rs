@@ -2,5 +2,6 @@
 //! problem 1a/1b against the published curves (`fiducial/`), problem 2a/2b against RATRAN.
 
 pub mod compare;
+pub mod diagnose;
 pub mod reference;
 pub mod run;

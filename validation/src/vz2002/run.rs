@@ -63,6 +63,12 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// How the populations vary inside a cell (default: the solver's).
     pub cells: Option<CellPopulations>,
+    /// Problem 1: print the diagnostics of [`super::diagnose`] too.
+    pub diagnose: bool,
+    /// Ng acceleration every this many iterations (0: off; default: the solver's).
+    pub ng_period: Option<usize>,
+    /// Problem 1: solve again with twice the interior points and compare the two answers.
+    pub refine: bool,
 }
 
 /// The outcome of one problem: report text and named checks.
@@ -90,15 +96,31 @@ fn render(out: &mut String, label: &str, d: &Deviations) {
     let _ = writeln!(out, "    worst points (r m: dev): {}", worst.join(" "));
 }
 
-/// Solves `problem` from `models_dir/vz2002_<p>.toml` and compares with `reference_dir`
-/// (`benchmark-vz2002/`). `log` receives the convergence lines as they come.
-///
-/// # Errors
-/// Unreadable model or reference files, grid or solver set-up failures.
-pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &RunOptions, log: &mut dyn FnMut(&str)) -> anyhow::Result<CaseReport> {
+/// A solved problem: the interior points' radii and populations.
+struct Solved {
+    /// Radius of each interior point, m.
+    radii_m: Vec<f64>,
+    /// Populations of the interior points, `[point * n_levels + level]`.
+    pops: Vec<f64>,
+    n_levels: usize,
+    /// Interior points requested (some may become hull sinks).
+    n_requested: usize,
+    iterations: usize,
+    converged: bool,
+}
+
+impl Solved {
+    fn level(&self, l: usize) -> Vec<f64> {
+        self.pops.chunks(self.n_levels).map(|p| p[l]).collect()
+    }
+}
+
+/// Builds the grid of `problem` with `n_points` interior points (or the file's), solves it
+/// and appends the set-up, the convergence history and the status to `out`.
+fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &RunOptions, n_points: Option<usize>, log: &mut dyn FnMut(&str), out: &mut String) -> anyhow::Result<Solved> {
     let started = Instant::now();
     let mut file = ModelFile::load(models_dir.join(format!("vz2002_{}.toml", problem.stem())))?;
-    if let Some(n) = opts.n_points {
+    if let Some(n) = n_points {
         file.grid.n_points = n;
     }
     if let Some(seed) = opts.seed {
@@ -124,11 +146,12 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
     if let Some(cells) = opts.cells {
         params.cells = cells;
     }
+    if let Some(period) = opts.ng_period {
+        params.ng_period = period;
+    }
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "problem {}: {} interior + {} sink points, {} photons per point, tolerance {:.0e}, cell populations {:?}",
+    let header = format!(
+        "problem {}: {} interior + {} sink points, {} photons per point, tolerance {:.0e}, cell populations {:?}\n",
         problem.stem(),
         n_interior,
         grid.is_sink.len() - n_interior,
@@ -136,7 +159,14 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
         params.tolerance,
         params.cells
     );
-    log(out.trim_end());
+    log(header.trim_end());
+    out.push_str(&header);
+    if opts.diagnose && matches!(problem, Problem::P1a | Problem::P1b) {
+        let curve = read_fiducial(&reference_dir.join(format!("fiducial/problem{}_upper_level.tsv", problem.stem())))?;
+        let table = super::diagnose::reconstruction_errors(&grid, &curve, N_BINS);
+        log(table.trim_end());
+        out.push_str(&table);
+    }
     let pops0 = initial_populations(&setup, &molecule, StartFrom::Lte);
     let outcome = solve(&setup, pops0, &params, &|| {}, &mut |s| log(&format!("  {}", s.summary())))?;
     for s in &outcome.history {
@@ -145,25 +175,53 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
     let _ = writeln!(out, "  status {:?} after {} iterations, {:.1} s", outcome.status, outcome.history.len(), started.elapsed().as_secs_f64());
     let n_levels = setup.n_levels;
     let interior: Vec<usize> = (0..grid.is_sink.len()).filter(|&i| !grid.is_sink[i]).collect();
-    let radii: Vec<f64> = interior.iter().map(|&i| grid.positions_m[i].iter().map(|c| c * c).sum::<f64>().sqrt()).collect();
-    let level = |l: usize| -> Vec<f64> { interior.iter().map(|&i| outcome.pops[i * n_levels + l]).collect() };
+    Ok(Solved {
+        radii_m: interior.iter().map(|&i| grid.positions_m[i].iter().map(|c| c * c).sum::<f64>().sqrt()).collect(),
+        pops: interior.iter().flat_map(|&i| outcome.pops[i * n_levels..(i + 1) * n_levels].iter().copied()).collect(),
+        n_levels,
+        n_requested: file.grid.n_points,
+        iterations: outcome.history.len(),
+        converged: outcome.status == stop_lime::solve::iterate::SolveStatus::Converged,
+    })
+}
+
+/// Solves `problem` from `models_dir/vz2002_<p>.toml` and compares with `reference_dir`
+/// (`benchmark-vz2002/`). `log` receives the convergence lines as they come. With
+/// [`RunOptions::refine`], problem 1 is solved again with twice the points and the two
+/// radial profiles are compared bin by bin.
+///
+/// # Errors
+/// Unreadable model or reference files, grid or solver set-up failures.
+pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &RunOptions, log: &mut dyn FnMut(&str)) -> anyhow::Result<CaseReport> {
+    let mut out = String::new();
+    let solved = solve_case(problem, models_dir, reference_dir, opts, opts.n_points, log, &mut out)?;
     let mut checks = Vec::new();
     match problem {
         Problem::P1a | Problem::P1b => {
             let curve = read_fiducial(&reference_dir.join(format!("fiducial/problem{}_upper_level.tsv", problem.stem())))?;
-            let d = deviations(&radii, &level(1), &curve, N_BINS);
+            let d = deviations(&solved.radii_m, &solved.level(1), &curve, N_BINS);
             render(&mut out, "upper level vs published curve", &d);
+            let max_dev = if problem == Problem::P1a { P1A_MAX_DEV } else { P1B_MAX_DEV };
+            checks.push((format!("{} max |dev| {:.2}% <= {:.1}%", problem.stem(), 100.0 * d.max_abs, 100.0 * max_dev), d.max_abs <= max_dev));
             if problem == Problem::P1a {
-                checks.push((format!("1a max |dev| {:.2}% <= {:.1}%", 100.0 * d.max_abs, 100.0 * P1A_MAX_DEV), d.max_abs <= P1A_MAX_DEV));
                 checks.push((format!("1a rms {:.2}% <= {:.1}%", 100.0 * d.rms, 100.0 * P1A_RMS_DEV), d.rms <= P1A_RMS_DEV));
-            } else {
-                checks.push((format!("1b max |dev| {:.2}% <= {:.1}%", 100.0 * d.max_abs, 100.0 * P1B_MAX_DEV), d.max_abs <= P1B_MAX_DEV));
+            }
+            if opts.refine {
+                let n_fine = 2 * solved.n_requested;
+                let mut fine_text = String::new();
+                let fine = solve_case(problem, models_dir, reference_dir, opts, Some(n_fine), log, &mut fine_text)?;
+                out.push_str(&fine_text[fine_text.find("  status").unwrap_or(0)..]);
+                let f = deviations(&fine.radii_m, &fine.level(1), &curve, N_BINS);
+                render(&mut out, "refined grid: upper level vs published curve", &f);
+                let change = refinement_change(&d, &f);
+                let _ = writeln!(out, "  refinement {} -> {} points: largest change of a radial bin {:.2}%", solved.radii_m.len(), fine.radii_m.len(), 100.0 * change);
+                checks.push((format!("{} same answer under grid refinement: bins change {:.2}% <= {:.1}%", problem.stem(), 100.0 * change, 100.0 * max_dev), change <= max_dev));
             }
         }
         Problem::P2a | Problem::P2b => {
             let ratran = read_ratran(&reference_dir.join(format!("ratran/ratran_vz2002_{}.out", problem.stem())))?;
             for j in 0..=4 {
-                let d = deviations(&radii, &level(j), &ratran.level(j), N_BINS);
+                let d = deviations(&solved.radii_m, &solved.level(j), &ratran.level(j), N_BINS);
                 render(&mut out, &format!("J={j} vs RATRAN"), &d);
                 checks.push((
                     format!("{} J={j} p90 |dev| {:.1}% <= {:.0}%", problem.stem(), 100.0 * d.p90_abs, 100.0 * P2_SPREAD),
@@ -172,7 +230,18 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
             }
         }
     }
-    let converged = outcome.status == stop_lime::solve::iterate::SolveStatus::Converged;
-    checks.push((format!("{} stopping rule met ({} iterations)", problem.stem(), outcome.history.len()), converged));
+    checks.push((format!("{} stopping rule met ({} iterations)", problem.stem(), solved.iterations), solved.converged));
     Ok(CaseReport { text: out, checks })
+}
+
+/// The largest change of a radial bin's mean between two resolutions: both are deviations
+/// from the same curve in the same bins, so their difference is the relative change of the
+/// answer (bins empty at either resolution are skipped).
+#[must_use]
+pub fn refinement_change(coarse: &Deviations, fine: &Deviations) -> f64 {
+    coarse
+        .bins
+        .iter()
+        .filter_map(|(r, m, _)| fine.bins.iter().find(|b| (b.0 / r - 1.0).abs() < 1e-9).map(|b| (b.1 - m).abs()))
+        .fold(0.0, f64::max)
 }
