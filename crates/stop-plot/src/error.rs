@@ -33,6 +33,18 @@ pub enum PlotError {
         /// Number of y errors (equal to `n_y` when given).
         n_err: usize,
     },
+    /// A map whose values do not fill its `n_x × n_y` cells.
+    #[error("{path}: map of {n_x} × {n_y} cells has {n_values} values")]
+    MapShape {
+        /// Output path.
+        path: String,
+        /// Number of values given.
+        n_values: usize,
+        /// Cells along x.
+        n_x: usize,
+        /// Cells along y.
+        n_y: usize,
+    },
     /// The drawing backend failed (file not writable, encoder error…).
     #[error("{path}: drawing failed: {reason}")]
     Backend {

@@ -1,5 +1,5 @@
-//! Moment maps and spectra of a cube, written as FITS (with the cube's celestial WCS) and,
-//! for spectra, as PNG or SVG plots.
+//! Moment maps and spectra of a cube, written as FITS (with the cube's celestial WCS) and as
+//! PNG or SVG plots.
 
 use crate::error::RaytraceError;
 use crate::fits::{SkyPlacement, cube_meta};
@@ -8,6 +8,7 @@ use crate::units::values;
 use std::path::Path;
 use stop_io::{ImageMeta, SpectralAxis, Spectrum, write_fits_image, write_spectrum_fits_image};
 use stop_model::file::ImageUnit;
+use stop_plot::{MapFigure, MapScale, plot_map};
 
 /// Moment-0 and moment-1 maps, `[j · n + i]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +90,33 @@ pub fn write_map(path: &Path, cube: &ImageCube, map: &[f64], bunit: &str, sky: &
     Ok(write_fits_image(path, &[cube.n_pixels, cube.n_pixels], &data, &meta)?)
 }
 
+/// Plots a map (`[j · n + i]`, as [`moment_maps`] returns it) as PNG or SVG (by extension):
+/// sky offsets from the image centre in arcsec, east to the left, north up; a colour bar in
+/// `bunit`. Moment 1 (`suffix` `mom1`, velocities) gets diverging colours centred on 0 km/s,
+/// other maps sequential ones; blank (NaN) pixels are grey.
+///
+/// # Errors
+/// [`RaytraceError::Plot`] naming the file.
+pub fn plot_moment_map(path: &Path, cube: &ImageCube, suffix: &str, map: &[f64], bunit: &str) -> Result<(), RaytraceError> {
+    let half_arcsec = 0.5 * cube.n_pixels as f64 * cube.pixel_rad.to_degrees() * 3600.0;
+    let (scale, what) = if suffix == "mom1" { (MapScale::Diverging, "moment 1") } else { (MapScale::Sequential, "moment 0") };
+    let figure = MapFigure {
+        title: format!("{} {what}", cube.file_stem),
+        x_label: "ΔRA (arcsec)".to_owned(),
+        y_label: "ΔDec (arcsec)".to_owned(),
+        value_label: bunit.to_owned(),
+        n_x: cube.n_pixels,
+        n_y: cube.n_pixels,
+        values: map.to_vec(),
+        // pixel i = 0 is the easternmost (RA falls with i, CDELT1 < 0)
+        x_edges: (half_arcsec, -half_arcsec),
+        y_edges: (-half_arcsec, half_arcsec),
+        scale,
+        size_px: (760, 640),
+    };
+    plot_map(path, &figure).map_err(|e| RaytraceError::Plot { path: path.to_path_buf(), message: e.to_string() })
+}
+
 /// Writes a spectrum (one value per channel, `unit`) as a 1-D FITS image with a `VRAD` axis
 /// in m/s, and, when `plot` is given, as a PNG or SVG plot (by extension).
 ///
@@ -141,5 +169,46 @@ mod tests {
         assert!((m.moment1_km_s[0] - 0.025).abs() < 1e-15);
         assert_eq!(spectrum_at(&cube, ImageUnit::Si, 0.0, 0.0), Some(vec![1.0, 3.0]));
         assert_eq!(spectrum_at(&cube, ImageUnit::Si, 1.0, 0.0), None);
+    }
+
+    #[test]
+    fn moment_maps_are_plotted_as_png_and_svg() {
+        // 4 × 4 pixels, 3 channels at −1, 0, +1 km/s; each pixel holds 1 in channel
+        // (i + j) mod 3: moment 1 takes the three velocities, moment 0 is 1 K × 1 km/s
+        let (n, n_chan) = (4, 3);
+        let mut intensity_si = vec![0.0; n * n * n_chan];
+        for p in 0..n * n {
+            intensity_si[((p % n + p / n) % 3) * n * n + p] = 1.0;
+        }
+        let cube = ImageCube {
+            file_stem: "ring".into(),
+            n_pixels: n,
+            n_channels: n_chan,
+            pixel_rad: 1e-6,
+            channel_width_m_s: 1000.0,
+            rest_freq_hz: 1e11,
+            distance_m: 1.0,
+            intensity_si,
+            tau: vec![0.0; n * n * n_chan],
+            continuum_si: vec![0.0; n * n],
+            beam: None,
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let [(s0, m0, u0), (s1, m1, u1)] = moment_maps(&cube, ImageUnit::Si);
+        assert!(m0.iter().all(|&v| (v - 1.0).abs() < 1e-12));
+        assert!(m1.iter().enumerate().all(|(p, &v)| (v - [-1.0, 0.0, 1.0][(p % n + p / n) % 3]).abs() < 1e-12));
+        for (suffix, map, bunit) in [(s0, m0, u0), (s1, m1, u1)] {
+            for ext in ["png", "svg"] {
+                let path = dir.path().join(format!("ring_{suffix}.{ext}"));
+                plot_moment_map(&path, &cube, suffix, &map, &bunit).expect("plotted");
+                assert!(std::fs::metadata(&path).expect("written").len() > 1000);
+            }
+        }
+        let svg = std::fs::read_to_string(dir.path().join("ring_mom1.svg")).expect("svg");
+        assert!(svg.contains("ring moment 1") && svg.contains("km/s") && svg.contains("ΔRA (arcsec)"));
+        // the zero-velocity pixels in the diverging scale's white
+        assert!(svg.to_ascii_uppercase().contains("#FAFAFA"));
+        let err = plot_moment_map(&dir.path().join("ring.gif"), &cube, "mom0", &[1.0; 16], "K km/s").expect_err("format");
+        assert!(err.to_string().contains("ring.gif"), "{err}");
     }
 }

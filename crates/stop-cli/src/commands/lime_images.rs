@@ -10,7 +10,7 @@ use stop_model::ModelFile;
 use stop_molecule::Molecule;
 use stop_raytrace::beam::{GaussianBeam, convolve};
 use stop_raytrace::fits::{SkyPlacement, SpectralAxisKind, write_cube};
-use stop_raytrace::moments::{moment_maps, spectrum_at, write_map, write_spectrum};
+use stop_raytrace::moments::{moment_maps, plot_moment_map, spectrum_at, write_map, write_spectrum};
 use stop_raytrace::rays::LIME_MAX_RAYS_PER_PIXEL;
 use stop_raytrace::units::file_suffix;
 use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render};
@@ -39,8 +39,8 @@ pub struct ImageArgs {
     /// Write a frequency axis (`FREQ`, Hz) instead of `VELO-LSR` (m/s).
     #[arg(long)]
     pub freq_axis: bool,
-    /// Also write moment-0 and moment-1 maps (`<stem>_mom0.fits`, `<stem>_mom1.fits`) of the
-    /// first unit of each image, channels above 0 only.
+    /// Also write moment-0 and moment-1 maps (`<stem>_mom0.fits`, `<stem>_mom1.fits`, and as
+    /// plots `.png` and `.svg`) of the first unit of each image, channels above 0 only.
     #[arg(long)]
     pub moments: bool,
     /// Also write the spectrum at a sky offset `EAST,NORTH` (arcsec) from the centre as
@@ -106,6 +106,11 @@ pub fn write_images(file: &ModelFile, setup: &SolverSetup<'_>, molecule: &Molecu
                     let path = dir.join(format!("{}_{suffix}.fits", image.file_stem));
                     write_map(&path, &cube, &map, &bunit, &sky).with_context(|| format!("writing {}", path.display()))?;
                     written.push(path);
+                    for ext in ["png", "svg"] {
+                        let plot = dir.join(format!("{}_{suffix}.{ext}", image.file_stem));
+                        plot_moment_map(&plot, &cube, suffix, &map, &bunit)?;
+                        written.push(plot);
+                    }
                 }
             }
             for (k, &(east, north)) in args.spectrum.iter().enumerate() {
