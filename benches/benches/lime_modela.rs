@@ -273,7 +273,15 @@ fn noise(seeds: &str) {
         let path = dir.join(format!("pops_{}.tsv", seed.trim()));
         let (wall_s, values) = run_child(2, &[(SEED_ENV, seed.trim().to_owned()), (POPS_ENV, path.display().to_string())]);
         let get = |key: &str| values.iter().find(|(k, _)| k == key).map_or("?", |(_, v)| v.as_str()).to_owned();
-        println!("seed {seed}: {wall_s:.1} s wall on 2 threads, {} iterations, {} points x {} photons", get("iterations"), get("points"), get("photons"));
+        let rss_mb = get("peak_rss_kb").parse::<f64>().unwrap_or(f64::NAN) / 1024.0;
+        println!(
+            "seed {seed}: {wall_s:.1} s wall, {} s CPU on 2 threads, peak RSS {rss_mb:.1} MB, {} iterations, {} points x {} photons, load after: {}",
+            get("cpu_s"),
+            get("iterations"),
+            get("points"),
+            get("photons"),
+            load_average()
+        );
         runs.push(read_pops(&path));
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -87,9 +87,6 @@ pub enum ExprErrorKind {
     /// A constant expression evaluates to NaN or infinity.
     #[error("constant value is not finite (`{0}`)")]
     NotFinite(String),
-    /// The expression engine refused the compiled text (should not happen; reported, not hidden).
-    #[error("expression engine: {0}")]
-    Engine(String),
 }
 
 /// A problem in a model file or in a data table it reads.

@@ -3,58 +3,22 @@
 //!
 //! STOP's own front end (lexer and Pratt parser, [`lex`] and [`parse`]) checks the text,
 //! locates every error by column, resolves parameter names to numbers, folds constant
-//! sub-expressions and fixes the precedence of unary minus (`-x^2 = -(x^2)`; the engine alone
-//! would read `(-x)^2`). It then hands a fully parenthesised text to the evaluation engine,
-//! [`exmex`] (`FlatEx`: a flat operator list, evaluated on the stack). The engine was chosen by
-//! measurement against `fasteval`, `meval` and `evalexpr`; see the crate README.
+//! sub-expressions and fixes the precedence of unary minus (`-x^2 = -(x^2)`). The folded tree
+//! is then flattened into a postfix program ([`program`]) that runs on a small stack. (Until
+//! the solver's profile showed field evaluation at ~8 % of a photon's cost, an external
+//! engine, `exmex`, ran the expressions; the README keeps that comparison.)
 
 mod lex;
 mod parse;
+mod program;
 
 use crate::error::{ExprError, ExprErrorKind};
 use crate::physical::Position;
-use exmex::{Express, FlatEx, FloatOpsFactory, MatchLiteral};
 use parse::{Names, Node};
+use program::Program;
 use std::collections::BTreeMap;
 
 pub(crate) use parse::Coord;
-
-/// Number literals as the front end writes them (`1.5e12`, `3e-9`): digits, optional fraction,
-/// optional signed exponent. The engine's default matcher has no exponent.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-struct Literal;
-
-impl MatchLiteral for Literal {
-    fn is_literal(text: &str) -> Option<&str> {
-        let bytes = text.as_bytes();
-        let digits = |mut i: usize| {
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            i
-        };
-        let mut end = digits(0);
-        if end == 0 {
-            return None;
-        }
-        if end < bytes.len() && bytes[end] == b'.' {
-            end = digits(end + 1);
-        }
-        if end < bytes.len() && bytes[end] == b'e' {
-            let mut j = end + 1;
-            if j < bytes.len() && (bytes[j] == b'-' || bytes[j] == b'+') {
-                j += 1;
-            }
-            let k = digits(j);
-            if k > j {
-                end = k;
-            }
-        }
-        text.get(..end)
-    }
-}
-
-type Engine = FlatEx<f64, FloatOpsFactory<f64>, Literal>;
 
 /// Most `[derived]` quantities a model may define (they live in a stack array per position).
 pub const MAX_DERIVED: usize = 16;
@@ -124,8 +88,8 @@ fn input(coord: Coord, p: &Position, derived: &[f64]) -> f64 {
     }
 }
 
-/// Direct tree evaluation, used for constants (folded trees of coordinates are handed to the
-/// engine instead).
+/// Direct tree evaluation, used for constants (trees of coordinates are compiled to a
+/// [`Program`], which gives the same values).
 fn eval_tree(node: &Node, p: &Position) -> f64 {
     match node {
         Node::Num(v) => *v,
@@ -133,46 +97,6 @@ fn eval_tree(node: &Node, p: &Position) -> f64 {
         Node::Neg(a) => -eval_tree(a, p),
         Node::Unary(f, a) => parse::apply_unary(f, eval_tree(a, p)),
         Node::Binary(f, a, b) => parse::apply_binary(f, eval_tree(a, p), eval_tree(b, p)),
-    }
-}
-
-/// Write the tree as fully parenthesised engine text.
-fn emit(node: &Node, out: &mut String) {
-    match node {
-        Node::Num(v) => {
-            if v.is_sign_negative() {
-                out.push_str(&format!("(-{:e})", -v));
-            } else {
-                out.push_str(&format!("{v:e}"));
-            }
-        }
-        Node::Coord(c) => out.push_str(&c.engine_name()),
-        Node::Neg(a) => {
-            out.push_str("(-(");
-            emit(a, out);
-            out.push_str("))");
-        }
-        Node::Unary(f, a) => {
-            out.push_str(if *f == "sign" { "signum" } else { f });
-            out.push('(');
-            emit(a, out);
-            out.push(')');
-        }
-        Node::Binary(op, a, b) if op.len() == 1 => {
-            out.push_str("((");
-            emit(a, out);
-            out.push_str(&format!("){op}("));
-            emit(b, out);
-            out.push_str("))");
-        }
-        Node::Binary(f, a, b) => {
-            out.push_str(f);
-            out.push('(');
-            emit(a, out);
-            out.push_str(", ");
-            emit(b, out);
-            out.push(')');
-        }
     }
 }
 
@@ -196,7 +120,7 @@ pub struct Expression {
 #[derive(Clone, Debug)]
 enum Compiled {
     Constant(f64),
-    Engine { engine: Box<Engine>, coordinates: Vec<Coord> },
+    Program(Program),
 }
 
 impl Expression {
@@ -224,23 +148,7 @@ impl Expression {
     /// As [`Expression::compile`].
     pub fn compile_with(text: &str, names: &BTreeMap<String, f64>, derived: &[String]) -> Result<Self, ExprError> {
         let tree = tree(text, names, derived, true)?;
-        let kind = if let Node::Num(v) = tree {
-            Compiled::Constant(v)
-        } else {
-            let mut engine_text = String::new();
-            emit(&tree, &mut engine_text);
-            let engine = Engine::parse(&engine_text)
-                .map_err(|e| ExprError { column: 1, kind: ExprErrorKind::Engine(e.to_string()) })?;
-            let coordinates = engine
-                .var_names()
-                .iter()
-                .map(|n| {
-                    Coord::from_engine_name(n)
-                        .ok_or_else(|| ExprError { column: 1, kind: ExprErrorKind::Engine(format!("unexpected variable `{n}`")) })
-                })
-                .collect::<Result<_, _>>()?;
-            Compiled::Engine { engine: Box::new(engine), coordinates }
-        };
+        let kind = if let Node::Num(v) = tree { Compiled::Constant(v) } else { Compiled::Program(Program::new(&tree)) };
         Ok(Self { text: text.to_string(), kind })
     }
 
@@ -261,14 +169,7 @@ impl Expression {
     pub fn eval_with(&self, position: &Position, derived: &[f64]) -> f64 {
         match &self.kind {
             Compiled::Constant(v) => *v,
-            Compiled::Engine { engine, coordinates } => {
-                let mut values = [0.0; 5 + MAX_DERIVED];
-                for (value, coord) in values.iter_mut().zip(coordinates) {
-                    *value = input(*coord, position, derived);
-                }
-                // The slice has exactly the engine's variable count, the only error `eval` has.
-                engine.eval(&values[..coordinates.len()]).unwrap_or(f64::NAN)
-            }
+            Compiled::Program(program) => program.eval(position, derived),
         }
     }
 }
@@ -283,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn engine_agrees_with_direct_evaluation() {
+    fn program_agrees_with_tree_evaluation_bit_for_bit() {
         let p = [3.0e13, -4.0e13, 1.2e13];
         let pos = Position::new(p[0], p[1], p[2]);
         let names = builtin_constants();
@@ -303,7 +204,7 @@ mod tests {
     }
 
     #[test]
-    fn constant_expressions_skip_the_engine() {
+    fn constant_expressions_skip_the_program() {
         assert_eq!(at("2 * au_m", [0.0; 3]), 2.0 * 1.495_978_707e11);
     }
 

@@ -19,26 +19,6 @@ pub(crate) enum Coord {
 }
 
 impl Coord {
-    /// The variable name handed to the engine.
-    pub(crate) fn engine_name(self) -> String {
-        match self {
-            Coord::X => "x".into(),
-            Coord::Y => "y".into(),
-            Coord::Z => "z".into(),
-            Coord::R => "r".into(),
-            Coord::Rcyl => "rcyl".into(),
-            Coord::Derived(i) => format!("d{i}"),
-        }
-    }
-
-    /// Inverse of [`Coord::engine_name`].
-    pub(crate) fn from_engine_name(name: &str) -> Option<Self> {
-        match name.strip_prefix('d') {
-            Some(index) => index.parse().ok().map(Coord::Derived),
-            None => Self::from_name(name),
-        }
-    }
-
     fn from_name(name: &str) -> Option<Self> {
         Some(match name {
             "x" => Coord::X,
@@ -75,43 +55,14 @@ fn function(name: &str) -> Option<Func> {
     }
 }
 
-/// Apply a unary function with the same `f64` semantics as the evaluation engine.
+/// Apply a unary function of the language (NaN for any other name; the parser admits none).
 pub(crate) fn apply_unary(name: &str, a: f64) -> f64 {
-    match name {
-        "abs" => a.abs(),
-        "sign" => a.signum(),
-        "sqrt" => a.sqrt(),
-        "cbrt" => a.cbrt(),
-        "exp" => a.exp(),
-        "ln" => a.ln(),
-        "log10" => a.log10(),
-        "log2" => a.log2(),
-        "sin" => a.sin(),
-        "cos" => a.cos(),
-        "tan" => a.tan(),
-        "asin" => a.asin(),
-        "acos" => a.acos(),
-        "atan" => a.atan(),
-        "sinh" => a.sinh(),
-        "cosh" => a.cosh(),
-        "tanh" => a.tanh(),
-        "floor" => a.floor(),
-        _ => a.ceil(),
-    }
+    super::program::UnaryFn::from_name(name).map_or(f64::NAN, |f| f.apply(a))
 }
 
-/// Apply a binary function or operator with `f64` semantics.
+/// Apply a binary function or operator of the language (NaN for any other name).
 pub(crate) fn apply_binary(name: &str, a: f64, b: f64) -> f64 {
-    match name {
-        "+" => a + b,
-        "-" => a - b,
-        "*" => a * b,
-        "/" => a / b,
-        "^" => a.powf(b),
-        "min" => a.min(b),
-        "max" => a.max(b),
-        _ => a.atan2(b),
-    }
+    super::program::BinaryFn::from_name(name).map_or(f64::NAN, |f| f.apply(a, b))
 }
 
 /// The syntax tree.
