@@ -78,3 +78,40 @@ pub fn reconstruction_errors(grid: &Grid, curve: &RadialCurve, n_bins: usize) ->
     }
     out
 }
+
+/// Points listed by [`worst_points`].
+pub const N_WORST_POINTS: usize = 8;
+
+/// The [`N_WORST_POINTS`] interior points farthest from `curve` in the upper level of the
+/// solved `pops` (`[point * n_levels + level]`), each with its interior Delaunay neighbours'
+/// values (smallest, median, largest) and whether it is a local extremum, where the limited
+/// linear fit of its cell is flat, as text.
+#[must_use]
+pub fn worst_points(grid: &Grid, pops: &[f64], n_levels: usize, curve: &RadialCurve) -> String {
+    let radius = |p: &[f64; 3]| (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+    let upper = |i: usize| pops[i * n_levels + 1];
+    let mut devs: Vec<(usize, f64)> = (0..grid.is_sink.len())
+        .filter(|&i| !grid.is_sink[i])
+        .filter_map(|i| curve.at(radius(&grid.positions_m[i])).map(|c| (i, upper(i) / c - 1.0)))
+        .collect();
+    devs.sort_unstable_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let mut out = String::from("  worst points: r (m), dev, value; interior neighbours: count, min / median / max value, local extremum\n");
+    for &(i, dev) in devs.iter().take(N_WORST_POINTS) {
+        let mut values: Vec<f64> = grid.neighbours.of(i).iter().filter(|&&j| !grid.is_sink[j as usize]).map(|&j| upper(j as usize)).collect();
+        values.sort_unstable_by(f64::total_cmp);
+        let (lo, hi) = (values.first().copied().unwrap_or(f64::NAN), values.last().copied().unwrap_or(f64::NAN));
+        let extremum = if upper(i) > hi { "maximum" } else if upper(i) < lo { "minimum" } else { "no" };
+        let _ = writeln!(
+            out,
+            "    {:.3e} {:+6.1}% {:.4}; {:>2}, {:.4} / {:.4} / {:.4}, {extremum}",
+            radius(&grid.positions_m[i]),
+            100.0 * dev,
+            upper(i),
+            values.len(),
+            lo,
+            values.get(values.len() / 2).copied().unwrap_or(f64::NAN),
+            hi
+        );
+    }
+    out
+}

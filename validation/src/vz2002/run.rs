@@ -174,6 +174,10 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
     }
     let _ = writeln!(out, "  status {:?} after {} iterations, {:.1} s", outcome.status, outcome.history.len(), started.elapsed().as_secs_f64());
     let n_levels = setup.n_levels;
+    if opts.diagnose && matches!(problem, Problem::P1a | Problem::P1b) {
+        let curve = read_fiducial(&reference_dir.join(format!("fiducial/problem{}_upper_level.tsv", problem.stem())))?;
+        out.push_str(&super::diagnose::worst_points(&grid, &outcome.pops, n_levels, &curve));
+    }
     let interior: Vec<usize> = (0..grid.is_sink.len()).filter(|&i| !grid.is_sink[i]).collect();
     Ok(Solved {
         radii_m: interior.iter().map(|&i| grid.positions_m[i].iter().map(|c| c * c).sum::<f64>().sqrt()).collect(),
