@@ -48,15 +48,34 @@ pub const LINEAR_SERIES_BELOW_TAU: f64 = 1e-3;
 /// ```
 #[must_use]
 pub fn linear_source_weights(dtau: f64) -> (f64, f64) {
+    let (near, far, _) = linear_source_weights_with_transmission(dtau);
+    (near, far)
+}
+
+/// [`linear_source_weights`] and, where its closed form evaluates it (`|Δτ| ≥`
+/// [`LINEAR_SERIES_BELOW_TAU`]), the segment's transmission `e^{−Δτ}`, so that a caller
+/// attenuating what lies behind the segment needs no second `exp` (the value is the same
+/// call's, bit for bit).
+///
+/// ```
+/// use stop_lime::transport::formal::{linear_source_weights, linear_source_weights_with_transmission};
+/// let (near, far, transmission) = linear_source_weights_with_transmission(2.0);
+/// assert_eq!((near, far), linear_source_weights(2.0));
+/// assert_eq!(transmission, Some((-2.0f64).exp()));
+/// assert_eq!(linear_source_weights_with_transmission(1e-4).2, None);
+/// ```
+#[must_use]
+pub fn linear_source_weights_with_transmission(dtau: f64) -> (f64, f64, Option<f64>) {
     if dtau.abs() < LINEAR_SERIES_BELOW_TAU {
         // w_far = Δτ/2 − Δτ²/3 + Δτ³/8 − Δτ⁴/30, 1 − e^{−Δτ} = Δτ − Δτ²/2 + Δτ³/6 − Δτ⁴/24
         let far = dtau * (0.5 - dtau * (1.0 / 3.0 - dtau * (1.0 / 8.0 - dtau / 30.0)));
         let total = dtau * (1.0 - dtau * (0.5 - dtau * (1.0 / 6.0 - dtau / 24.0)));
-        (total - far, far)
+        (total - far, far, None)
     } else {
         let total = -(-dtau).exp_m1();
-        let far = (total - dtau * (-dtau).exp()) / dtau;
-        (total - far, far)
+        let transmission = (-dtau).exp();
+        let far = (total - dtau * transmission) / dtau;
+        (total - far, far, Some(transmission))
     }
 }
 

@@ -7,12 +7,12 @@
 //! depth integrates the quadratic through the pair's three stations' opacities (so each
 //! pair gets Simpson's rule), the profile is averaged over the half's velocity range
 //! ([`mean_gaussian_pair`]), and the source function varies linearly in τ between the half's
-//! ends ([`linear_source_weights`]). A half
+//! ends ([`crate::transport::formal::linear_source_weights`]). A half
 //! whose source function is undefined at an end (no opacity there, or a maser) falls back
 //! to a constant source function, `j Δs (1 − e^{−Δτ}) / Δτ`.
 
 use crate::solve::setup::SolverSetup;
-use crate::transport::formal::{MASER_TAU_LIMIT, escape_factor, linear_source_weights};
+use crate::transport::formal::{MASER_TAU_LIMIT, escape_factor, linear_source_weights_with_transmission};
 use crate::transport::profile::mean_gaussian_pair;
 
 /// Stations per segment (entry and exit included).
@@ -95,6 +95,9 @@ pub fn segment_lines(
         let kappa0 = setup.kappa0_m[base];
         let dust_source = setup.dust_source[base];
         let (mut tau, mut emitted) = (0.0f64, 0.0);
+        // e^{−τ} at the current τ where known without a call: 1 at τ = 0, and after a first
+        // half from τ = 0 the transmission its linear weights computed (the same exp(−Δτ))
+        let mut attenuation = Some(1.0);
         for (q, &PairFactors { phi, w_mol, w_gas }) in (0..n_halves).step_by(2).zip(&out.pairs) {
             let pop = |s: usize, level: usize| p[(q + s) * n_levels + level];
             // α and j of B&H 2010 eqs. 3–4 in occupation units per unit profile (SolverSetup::kappa0_m)
@@ -108,14 +111,15 @@ pub fn segment_lines(
                     let opacity = phi[h] * absorb[s] + dust[s];
                     (opacity > 0.0).then(|| (phi[h] * emit[s] + dust_source * dust[s]) / opacity)
                 };
-                let add = match (source(h), source(h + 1)) {
+                let (add, transmission) = match (source(h), source(h + 1)) {
                     (Some(near), Some(far)) if dtau > 0.0 => {
-                        let (w_near, w_far) = linear_source_weights(dtau);
-                        w_near * near + w_far * far
+                        let (w_near, w_far, transmission) = linear_source_weights_with_transmission(dtau);
+                        (w_near * near + w_far * far, transmission)
                     }
-                    _ => (phi[h] * col_emit[h] + dust_source * col_dust[h]) * escape_factor(dtau),
+                    _ => ((phi[h] * col_emit[h] + dust_source * col_dust[h]) * escape_factor(dtau), None),
                 };
-                emitted += (-tau.max(MASER_TAU_LIMIT)).exp() * add;
+                emitted += attenuation.unwrap_or_else(|| (-tau.max(MASER_TAU_LIMIT)).exp()) * add;
+                attenuation = if tau == 0.0 { transmission } else { None };
                 tau += dtau;
             }
         }
