@@ -1,7 +1,8 @@
 //! Wall and CPU times of the ray-tracing step at LIME model A's image settings: both images
 //! of `validation/models/lime_modelA.toml` (HCO+ 4-3 and 1-0, 64 × 64 pixels, 40 channels)
 //! from LIME's own seed1 grid and populations (`../shared/reference/lime/modelA/seed1/
-//! grid_5.fits.gz`), with and without writing the FITS cubes (K and Jy/pixel).
+//! grid_5.fits.gz`), with and without writing the FITS cubes (K and Jy/pixel). Each timing
+//! includes wrapping the solved grid for the ray tracer (`TraceGrid::new`: the point locator).
 //!
 //! `cargo bench -p stop-benches --bench raytrace` (release profile). LIME 1.9.5 takes
 //! ≈ 0.15 s for ray tracing and writing both images (`../shared/reference/lime/README.md`,
@@ -17,7 +18,7 @@ use stop_model::ModelFile;
 use stop_raytrace::fits::{SkyPlacement, write_cube};
 use stop_raytrace::params::LIME_VELOCITY_SAMPLES;
 use stop_raytrace::rays::LIME_MAX_RAYS_PER_PIXEL;
-use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render};
+use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render_all};
 
 /// LIME's ray tracing plus FITS output of both model-A images, s (reference README).
 const LIME_BOTH_IMAGES_S: f64 = 0.15;
@@ -34,7 +35,6 @@ fn main() {
     let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
     let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
     let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref()).expect("set-up");
-    let trace = TraceGrid::new(&setup, &molecule, &pops).expect("trace grid");
     let out = tempfile_dir();
     let lime_like = RaytraceParams {
         layout: RayLayout::GridPoints { max_per_pixel: LIME_MAX_RAYS_PER_PIXEL },
@@ -47,14 +47,20 @@ fn main() {
         ("LIME's rays, adaptive velocities", grid_adaptive),
         ("2x2 rays per pixel, adaptive (default)", RaytraceParams::default()),
     ];
+    println!("load average at start: {}", load_average());
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
         for (label, params) in &cases {
-            let (t_trace, _) = median_time(5, || pool.install(|| file.images.iter().map(|im| render(&trace, im, params).expect("traced")).collect::<Vec<_>>()));
+            let (t_trace, _) = median_time(5, || {
+                pool.install(|| {
+                    let trace = TraceGrid::new(&setup, &molecule, &pops).expect("trace grid");
+                    render_all(&trace, &file.images, params).expect("traced")
+                })
+            });
             let (t_all, _) = median_time(5, || {
                 pool.install(|| {
-                    for image in &file.images {
-                        let cube = render(&trace, image, params).expect("traced");
+                    let trace = TraceGrid::new(&setup, &molecule, &pops).expect("trace grid");
+                    for (image, cube) in file.images.iter().zip(render_all(&trace, &file.images, params).expect("traced")) {
                         for &unit in &image.units {
                             let path = out.join(format!("{}_{unit:?}.fits", image.file_stem));
                             write_cube(&path, &cube, unit, &SkyPlacement::default()).expect("written");
@@ -70,7 +76,13 @@ fn main() {
             );
         }
     }
+    println!("load average at end: {}", load_average());
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// The 1-, 5- and 15-minute load averages (`/proc/loadavg`), timings being noisy under load.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(|_| "unknown".to_owned(), |s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
 }
 
 /// A fresh directory under the system temp dir for the cubes.

@@ -7,7 +7,7 @@ use crate::error::RaytraceError;
 use crate::grid::TraceGrid;
 use crate::params::RaytraceParams;
 use crate::rays::{RayLayout, grid_point_plan, sub_pixel_plan};
-use crate::trace::{Band, Ray, Scratch, trace_ray};
+use crate::trace::{Band, BandRay, Ray, Scratch, trace_ray};
 use rayon::prelude::*;
 use stop_model::file::ImageParams;
 use stop_physics::constants::{ARCSEC_RAD, C_M_S, H_ERG_S};
@@ -106,13 +106,18 @@ impl Camera {
 /// [`RaytraceError::BadParameter`] for invalid `params`; [`RaytraceError::RayStuck`] for a
 /// broken mesh.
 pub fn render(grid: &TraceGrid<'_>, image: &ImageParams, params: &RaytraceParams) -> Result<ImageCube, RaytraceError> {
-    params.validate()?;
+    let mut cubes = render_all(grid, std::slice::from_ref(image), params)?;
+    Ok(cubes.swap_remove(0))
+}
+
+/// The band (lines and channels) of an image.
+fn band_of(grid: &TraceGrid<'_>, image: &ImageParams) -> Result<Band, RaytraceError> {
     let n_lines = grid.n_lines();
     if image.transition >= n_lines {
         return Err(RaytraceError::NoSuchTransition { image: image.file_stem.clone(), transition: image.transition, n_lines });
     }
     let rest_freq_hz = grid.rest_freq_hz[image.transition];
-    let (n, n_chan) = (image.n_pixels, image.n_channels);
+    let n_chan = image.n_channels;
     let half_band_m_s = 0.5 * n_chan as f64 * image.channel_width_m_s;
     // every line inside the band, shifted by its velocity offset (`lime-algorithm.md` §4.3)
     let lines = (0..n_lines)
@@ -122,10 +127,46 @@ pub fn render(grid: &TraceGrid<'_>, image: &ImageParams, params: &RaytraceParams
     let channel_v_m_s = (0..n_chan)
         .map(|c| (c as f64 - 0.5 * (n_chan as f64 - 1.0)) * image.channel_width_m_s - image.source_velocity_m_s)
         .collect();
-    let band = Band { image_line: image.transition, lines, channel_v_m_s, channel_width_m_s: image.channel_width_m_s };
+    Ok(Band { image_line: image.transition, lines, channel_v_m_s, channel_width_m_s: image.channel_width_m_s })
+}
+
+/// Whether two images see the sky through the same rays: same pixels, pixel size, distance
+/// and orientation.
+fn same_rays(a: &ImageParams, b: &ImageParams) -> bool {
+    a.n_pixels == b.n_pixels && a.pixel_arcsec == b.pixel_arcsec && a.distance_m == b.distance_m && a.rotation_matrix() == b.rotation_matrix()
+}
+
+/// Ray-traces several images of a solved grid, in order. Images that share their rays
+/// (same pixels, pixel size, distance and orientation, e.g. two lines of one source) are
+/// traced together: each ray's walk through the cells and the velocities along it are
+/// computed once for all of them. Each cube equals [`render`]'s.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_all(grid: &TraceGrid<'_>, images: &[ImageParams], params: &RaytraceParams) -> Result<Vec<ImageCube>, RaytraceError> {
+    params.validate()?;
+    let mut cubes: Vec<Option<ImageCube>> = vec![None; images.len()];
+    for first in 0..images.len() {
+        if cubes[first].is_some() {
+            continue;
+        }
+        let group: Vec<usize> = (first..images.len()).filter(|&i| cubes[i].is_none() && same_rays(&images[first], &images[i])).collect();
+        let members: Vec<&ImageParams> = group.iter().map(|&i| &images[i]).collect();
+        for (i, cube) in group.iter().zip(render_group(grid, &members, params)?) {
+            cubes[*i] = Some(cube);
+        }
+    }
+    Ok(cubes.into_iter().flatten().collect())
+}
+
+/// Ray-traces images that share their rays (see [`render_all`]).
+fn render_group(grid: &TraceGrid<'_>, images: &[&ImageParams], params: &RaytraceParams) -> Result<Vec<ImageCube>, RaytraceError> {
+    let bands: Vec<Band> = images.iter().map(|image| band_of(grid, image)).collect::<Result<_, _>>()?;
+    let image = images[0];
+    let n = image.n_pixels;
     let pixel_rad = image.pixel_arcsec * ARCSEC_RAD;
     let camera = Camera { rotation: image.rotation_matrix(), pixel_m: image.distance_m * pixel_rad, radius_m: grid.radius_m };
-    let background = grid.setup.lines[image.transition].background;
+    let backgrounds: Vec<f64> = images.iter().map(|im| grid.setup.lines[im.transition].background).collect();
     let plan = match params.layout {
         RayLayout::SubPixel { per_side } => sub_pixel_plan(n, camera.pixel_m, per_side),
         RayLayout::GridPoints { max_per_pixel } => {
@@ -137,36 +178,29 @@ pub fn render(grid: &TraceGrid<'_>, image: &ImageParams, params: &RaytraceParams
             grid_point_plan(n, camera.pixel_m, max_per_pixel, &projected, camera.radius_m)?
         }
     };
-    let traced: Vec<(Vec<f64>, Vec<f64>)> = plan
+    let traced: Vec<Vec<BandRay>> = plan
         .rays_m
         .par_iter()
         .map_init(Scratch::default, |scratch, &[x_m, y_m]| {
-            let (mut ray_i, mut ray_tau) = (vec![0.0; n_chan + 1], vec![0.0; n_chan + 1]);
+            let mut out: Vec<BandRay> = bands.iter().map(|b| BandRay { intensity: vec![0.0; b.channel_v_m_s.len() + 1], tau: vec![0.0; b.channel_v_m_s.len() + 1] }).collect();
             if let Some(ray) = camera.ray(x_m, y_m) {
-                trace_ray(grid, &band, params, &ray, scratch, &mut ray_i, &mut ray_tau)?;
-                for (i, t) in ray_i.iter_mut().zip(&ray_tau) {
-                    // CMB subtraction: I + (e^{−τ} − 1) B_ν(T_cmb) (lime-algorithm.md §4.3)
-                    *i += (-t).exp_m1() * background;
+                trace_ray(grid, &bands, params, &ray, scratch, &mut out)?;
+                for (band_ray, background) in out.iter_mut().zip(&backgrounds) {
+                    for (i, t) in band_ray.intensity.iter_mut().zip(&band_ray.tau) {
+                        // CMB subtraction: I + (e^{−τ} − 1) B_ν(T_cmb) (lime-algorithm.md §4.3)
+                        *i += (-t).exp_m1() * background;
+                    }
                 }
             }
-            Ok((ray_i, ray_tau))
+            Ok(out)
         })
         .collect::<Result<_, RaytraceError>>()?;
-    let pixels: Vec<(Vec<f64>, Vec<f64>)> = plan
-        .pixel_weights
-        .iter()
-        .map(|weights| {
-            let (mut sum_i, mut sum_tau) = (vec![0.0; n_chan + 1], vec![0.0; n_chan + 1]);
-            for &(k, w) in weights {
-                let (ray_i, ray_tau) = &traced[k as usize];
-                for c in 0..=n_chan {
-                    sum_i[c] += w * ray_i[c];
-                    sum_tau[c] += w * ray_tau[c];
-                }
-            }
-            (sum_i, sum_tau)
-        })
-        .collect();
+    Ok(images.iter().enumerate().map(|(i_band, image)| assemble(image, grid.rest_freq_hz[image.transition], pixel_rad, &plan.pixel_weights, &traced, i_band)).collect())
+}
+
+/// The cube of band `i_band`: each pixel the weighted sum of its rays, in SI.
+fn assemble(image: &ImageParams, rest_freq_hz: f64, pixel_rad: f64, pixel_weights: &[Vec<(u32, f64)>], traced: &[Vec<BandRay>], i_band: usize) -> ImageCube {
+    let (n, n_chan) = (image.n_pixels, image.n_channels);
     // occupation units → SI: × 2hν³/c²
     let to_si = 2.0 * H_J_S * rest_freq_hz.powi(3) / (C_M_S * C_M_S);
     let plane = n * n;
@@ -183,12 +217,22 @@ pub fn render(grid: &TraceGrid<'_>, image: &ImageParams, params: &RaytraceParams
         continuum_si: vec![0.0; plane],
         beam: None,
     };
-    for (p, (sum_i, sum_tau)) in pixels.iter().enumerate() {
+    let (mut sum_i, mut sum_tau) = (vec![0.0; n_chan + 1], vec![0.0; n_chan + 1]);
+    for (p, weights) in pixel_weights.iter().enumerate() {
+        sum_i.fill(0.0);
+        sum_tau.fill(0.0);
+        for &(k, w) in weights {
+            let ray = &traced[k as usize][i_band];
+            for c in 0..=n_chan {
+                sum_i[c] += w * ray.intensity[c];
+                sum_tau[c] += w * ray.tau[c];
+            }
+        }
         for c in 0..n_chan {
             cube.intensity_si[c * plane + p] = sum_i[c] * to_si;
             cube.tau[c * plane + p] = sum_tau[c];
         }
         cube.continuum_si[p] = sum_i[n_chan] * to_si;
     }
-    Ok(cube)
+    cube
 }

@@ -15,6 +15,6 @@ pub mod units;
 
 pub use error::RaytraceError;
 pub use grid::TraceGrid;
-pub use image::{ImageCube, render};
+pub use image::{ImageCube, render, render_all};
 pub use params::RaytraceParams;
 pub use rays::RayLayout;

@@ -42,10 +42,18 @@ pub(crate) struct Scratch {
     /// channels the lines reach).
     alpha: Vec<f64>,
     emis: Vec<f64>,
-    /// `e^{−τ}` from the observer's side to the current piece, per channel.
-    transmission: Vec<f64>,
+    /// `e^{−τ}` from the observer's side to the current piece, per band and channel.
+    transmission: Vec<Vec<f64>>,
     /// One line's profile means over a run of channels.
     phi: Vec<f64>,
+}
+
+/// What a ray yields for one band: per channel plus a last slot for the continuum (dust
+/// only), the emerging intensity (occupation units, no background) and the optical depth.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BandRay {
+    pub intensity: Vec<f64>,
+    pub tau: Vec<f64>,
 }
 
 /// A ray: where it starts (model frame, m), its unit direction and its length inside the
@@ -102,30 +110,25 @@ fn velocity_pieces(grid: &TraceGrid<'_>, params: &RaytraceParams, ray: &Ray, (po
     u1
 }
 
-/// Integrates one ray. `intensity` and `tau` have one slot per channel plus a last one for
-/// the continuum (dust only); on return they hold the emerging intensity (occupation units,
-/// no background) and the optical depth.
-pub(crate) fn trace_ray(
-    grid: &TraceGrid<'_>,
-    band: &Band,
-    params: &RaytraceParams,
-    ray: &Ray,
-    scratch: &mut Scratch,
-    intensity: &mut [f64],
-    tau: &mut [f64],
-) -> Result<(), RaytraceError> {
-    intensity.fill(0.0);
-    tau.fill(0.0);
+/// Integrates one ray for several bands at once (the walk through the cells and the
+/// velocities along it are shared); `out[i]` receives band `i`.
+pub(crate) fn trace_ray(grid: &TraceGrid<'_>, bands: &[Band], params: &RaytraceParams, ray: &Ray, scratch: &mut Scratch, out: &mut [BandRay]) -> Result<(), RaytraceError> {
     let setup = grid.setup;
-    let (n_lines, n_levels) = (setup.n_lines(), setup.n_levels);
-    let n_chan = band.channel_v_m_s.len();
-    scratch.alpha.clear();
-    scratch.alpha.resize(n_chan, 0.0);
-    scratch.emis.clear();
-    scratch.emis.resize(n_chan, 0.0);
-    scratch.transmission.clear();
-    scratch.transmission.resize(n_chan + 1, 1.0);
-    scratch.phi.resize(n_chan, 0.0);
+    let n_max = bands.iter().map(|b| b.channel_v_m_s.len()).max().unwrap_or(0);
+    for v in [&mut scratch.alpha, &mut scratch.emis, &mut scratch.phi] {
+        v.clear();
+        v.resize(n_max, 0.0);
+    }
+    scratch.transmission.resize(bands.len(), Vec::new());
+    for ((band, result), transmission) in bands.iter().zip(out.iter_mut()).zip(&mut scratch.transmission) {
+        let n_slots = band.channel_v_m_s.len() + 1;
+        for v in [&mut result.intensity, &mut result.tau] {
+            v.clear();
+            v.resize(n_slots, 0.0);
+        }
+        transmission.clear();
+        transmission.resize(n_slots, 1.0);
+    }
     let mut pos = ray.start_m;
     let mut cell = grid.cell_of(pos);
     // the projected velocity where the step starts, when known from the previous step
@@ -139,54 +142,15 @@ pub(crate) fn trace_ray(
         let ds = if last { remaining } else { step.map_or(remaining, |s| s.length_m) };
         let b = setup.doppler_b_m_s[cell];
         u_start = if ds > 0.0 && !setup.mesh.is_sink[cell] && b > 0.0 {
-            scratch.pieces.clear();
-            let u_end = velocity_pieces(grid, params, ray, (pos, ds), u_start, b, &mut scratch.pieces);
-            let i_dust = cell * n_lines + band.image_line;
-            let (dust_alpha, dust_source) = (setup.dust_alpha_m[i_dust], setup.dust_source[i_dust]);
-            let pops = &grid.pops[cell * n_levels..(cell + 1) * n_levels];
-            for &(len, u0, u1) in &scratch.pieces {
-                // channels [k_lo, k_hi) carry line emission; the others dust alone
-                let (mut k_lo, mut k_hi) = (n_chan, 0);
-                for &(i_line, v_off) in &band.lines {
-                    let line = &setup.lines[i_line];
-                    let kappa0 = setup.kappa0_m[cell * n_lines + i_line];
-                    let (p_u, p_l) = (pops[line.up], pops[line.lo]);
-                    let (j_line, a_line) = (kappa0 * p_u, kappa0 * (p_l * line.weight_ratio - p_u));
-                    let reach = PROFILE_CUTOFF_B * b;
-                    let first = band.channel_v_m_s.partition_point(|&v| v - v_off < u0.min(u1) - reach);
-                    let end = band.channel_v_m_s.partition_point(|&v| v - v_off <= u0.max(u1) + reach);
-                    if first == end {
-                        continue;
-                    }
-                    let phi = &mut scratch.phi[..end - first];
-                    profile_means((band.channel_v_m_s[first] - v_off - u0) / b, (u0 - u1) / b, band.channel_width_m_s / b, phi);
-                    for (k, &phi) in (first..end).zip(phi.iter()) {
-                        scratch.alpha[k] += a_line * phi;
-                        scratch.emis[k] += j_line * phi;
-                    }
-                    (k_lo, k_hi) = (k_lo.min(first), k_hi.max(end));
-                }
-                // Rybicki & Lightman 1979 eq. 1.30 over a piece of constant S = j/α; the
-                // dust-only channels share one Δτ and one escape factor
-                let dust_dtau = (dust_alpha * len).max(MASER_TAU_LIMIT);
-                let (dust_escape, dust_transmission) = piece_factors(dust_dtau);
-                let dust_gain = dust_alpha * dust_source * len * dust_escape;
-                for k in (0..k_lo).chain(k_hi.max(k_lo)..=n_chan) {
-                    intensity[k] += scratch.transmission[k] * dust_gain;
-                    scratch.transmission[k] *= dust_transmission;
-                    tau[k] += dust_dtau;
-                }
-                for k in k_lo..k_hi {
-                    let alpha = dust_alpha + scratch.alpha[k];
-                    let emis = dust_alpha * dust_source + scratch.emis[k];
-                    let dtau = (alpha * len).max(MASER_TAU_LIMIT);
-                    let (escape, transmission) = piece_factors(dtau);
-                    intensity[k] += scratch.transmission[k] * emis * len * escape;
-                    scratch.transmission[k] *= transmission;
-                    tau[k] += dtau;
-                    (scratch.alpha[k], scratch.emis[k]) = (0.0, 0.0);
+            let mut pieces = std::mem::take(&mut scratch.pieces);
+            pieces.clear();
+            let u_end = velocity_pieces(grid, params, ray, (pos, ds), u_start, b, &mut pieces);
+            for (i_band, band) in bands.iter().enumerate() {
+                for &piece in &pieces {
+                    add_piece(grid, band, (cell, b), piece, scratch, i_band, &mut out[i_band]);
                 }
             }
+            scratch.pieces = pieces;
             Some(u_end)
         } else {
             None
@@ -199,4 +163,57 @@ pub(crate) fn trace_ray(
         }
     }
     Err(RaytraceError::RayStuck { x_m: ray.obs_m[0], y_m: ray.obs_m[1], cell, steps: max_steps })
+}
+
+/// Adds one piece `(length, u0, u1)` of a step through `cell` (Doppler width `b`) to band
+/// `i_band`'s intensity and optical depth.
+fn add_piece(grid: &TraceGrid<'_>, band: &Band, (cell, b): (usize, f64), (len, u0, u1): (f64, f64, f64), scratch: &mut Scratch, i_band: usize, out: &mut BandRay) {
+    let setup = grid.setup;
+    let (n_lines, n_levels) = (setup.n_lines(), setup.n_levels);
+    let n_chan = band.channel_v_m_s.len();
+    let i_dust = cell * n_lines + band.image_line;
+    let (dust_alpha, dust_source) = (setup.dust_alpha_m[i_dust], setup.dust_source[i_dust]);
+    let pops = &grid.pops[cell * n_levels..(cell + 1) * n_levels];
+    // channels [k_lo, k_hi) carry line emission; the others dust alone
+    let (mut k_lo, mut k_hi) = (n_chan, 0);
+    for &(i_line, v_off) in &band.lines {
+        let line = &setup.lines[i_line];
+        let kappa0 = setup.kappa0_m[cell * n_lines + i_line];
+        let (p_u, p_l) = (pops[line.up], pops[line.lo]);
+        let (j_line, a_line) = (kappa0 * p_u, kappa0 * (p_l * line.weight_ratio - p_u));
+        let reach = PROFILE_CUTOFF_B * b;
+        let first = band.channel_v_m_s.partition_point(|&v| v - v_off < u0.min(u1) - reach);
+        let end = band.channel_v_m_s.partition_point(|&v| v - v_off <= u0.max(u1) + reach);
+        if first == end {
+            continue;
+        }
+        let phi = &mut scratch.phi[..end - first];
+        profile_means((band.channel_v_m_s[first] - v_off - u0) / b, (u0 - u1) / b, band.channel_width_m_s / b, phi);
+        for (k, &phi) in (first..end).zip(phi.iter()) {
+            scratch.alpha[k] += a_line * phi;
+            scratch.emis[k] += j_line * phi;
+        }
+        (k_lo, k_hi) = (k_lo.min(first), k_hi.max(end));
+    }
+    // Rybicki & Lightman 1979 eq. 1.30 over a piece of constant S = j/α; the dust-only
+    // channels share one Δτ and one escape factor
+    let transmission = &mut scratch.transmission[i_band];
+    let dust_dtau = (dust_alpha * len).max(MASER_TAU_LIMIT);
+    let (dust_escape, dust_transmission) = piece_factors(dust_dtau);
+    let dust_gain = dust_alpha * dust_source * len * dust_escape;
+    for k in (0..k_lo).chain(k_hi.max(k_lo)..=n_chan) {
+        out.intensity[k] += transmission[k] * dust_gain;
+        transmission[k] *= dust_transmission;
+        out.tau[k] += dust_dtau;
+    }
+    for (k, t) in transmission.iter_mut().enumerate().take(k_hi).skip(k_lo) {
+        let alpha = dust_alpha + scratch.alpha[k];
+        let emis = dust_alpha * dust_source + scratch.emis[k];
+        let dtau = (alpha * len).max(MASER_TAU_LIMIT);
+        let (escape, piece_transmission) = piece_factors(dtau);
+        out.intensity[k] += *t * emis * len * escape;
+        *t *= piece_transmission;
+        out.tau[k] += dtau;
+        (scratch.alpha[k], scratch.emis[k]) = (0.0, 0.0);
+    }
 }

@@ -6,7 +6,7 @@ use common::{B_M_S, N_MOL_M3, RADIUS_M, TCMB_K, TKIN_K, grid, molecule, setup_an
 use stop_model::file::{ImageParams, ImageUnit, Rotation};
 use stop_physics::constants::{C_M_S, H_ERG_S, K_ERG_K};
 use stop_raytrace::units::values;
-use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render};
+use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render, render_all};
 
 /// Length of the chord through the centre along `dir` that lies in the Voronoi cells of
 /// interior (non-sink) points, by brute force: the nearest point of 200 000 evenly spaced
@@ -76,4 +76,32 @@ fn central_ray_matches_the_uniform_slab_solution() {
         assert!((kelvin[c] / t_v - 1.0).abs() < 2e-5, "channel {c}: T {} vs {t_v}", kelvin[c]);
     }
     assert!(tau[3] > 0.5 && tau[3] < 5.0, "line-centre τ {} should be of order 1", tau[3]);
+}
+
+#[test]
+fn images_traced_together_equal_images_traced_alone() {
+    let mol = molecule();
+    let grid = grid();
+    let (setup, pops) = setup_and_pops(&grid, &mol);
+    let trace = TraceGrid::new(&setup, &mol, &pops).expect("trace grid");
+    let image = |file_stem: &str, transition: usize, n_channels: usize, n_pixels: usize| ImageParams {
+        file_stem: file_stem.into(),
+        transition,
+        n_channels,
+        channel_width_m_s: 60.0,
+        n_pixels,
+        pixel_arcsec: 0.004,
+        distance_m: 1e18,
+        source_velocity_m_s: 30.0,
+        rotation: Rotation::Angles([0.4, 0.2, 0.1]),
+        units: vec![ImageUnit::Kelvin],
+    };
+    // the first two share their rays (traced together), the third has other pixels
+    let images = [image("a", 0, 7, 3), image("b", 1, 5, 3), image("c", 0, 4, 2)];
+    let params = RaytraceParams { layout: RayLayout::SubPixel { per_side: 2 }, ..RaytraceParams::default() };
+    let together = render_all(&trace, &images, &params).expect("rendered together");
+    for (im, cube) in images.iter().zip(&together) {
+        assert_eq!(cube, &render(&trace, im, &params).expect("rendered alone"), "image {}", im.file_stem);
+        assert!(values(cube, ImageUnit::Kelvin).iter().any(|&t| t > 1.0), "image {} has emission", im.file_stem);
+    }
 }

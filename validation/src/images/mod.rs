@@ -25,7 +25,7 @@ use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
 use stop_model::ModelFile;
 use stop_model::file::ImageUnit;
 use stop_raytrace::fits::{SkyPlacement, write_cube};
-use stop_raytrace::{RaytraceParams, TraceGrid, render};
+use stop_raytrace::{RaytraceParams, TraceGrid, render_all};
 
 pub use report::{ImagesReport, PopulationSource};
 
@@ -54,7 +54,8 @@ pub fn default_model_path() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/lime_modelA.toml"))
 }
 
-/// Cubes of every image of the model, in K and Jy/pixel, traced through one grid.
+/// Cubes of every image of the model, traced through one grid, each with the wall time of
+/// tracing them all (images sharing their rays are traced together).
 fn trace_all(
     file: &ModelFile,
     positions_m: &[[f64; 3]],
@@ -69,14 +70,10 @@ fn trace_all(
     let mesh = Mesh { positions_m, is_sink, neighbours };
     let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref())?;
     let grid = TraceGrid::new(&setup, &molecule, pops)?;
-    file.images
-        .iter()
-        .map(|image| {
-            let clock = Instant::now();
-            let cube = render(&grid, image, params)?;
-            Ok((cube, clock.elapsed().as_secs_f64()))
-        })
-        .collect()
+    let clock = Instant::now();
+    let cubes = render_all(&grid, &file.images, params)?;
+    let seconds = clock.elapsed().as_secs_f64();
+    Ok(cubes.into_iter().map(|cube| (cube, seconds)).collect())
 }
 
 /// Runs both parts and builds the report.

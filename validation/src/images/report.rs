@@ -87,7 +87,7 @@ impl ImagesReport {
             PopulationSource::StopOnLimeGrid(p) => (true, format!("STOP populations on LIME's seed1 grid {}", p.display()), same_runs),
             PopulationSource::StopOwnGrid(p) => (false, format!("STOP populations on STOP's own grid {}", p.display()), ["seed2", "seed3"]),
         };
-        let _ = writeln!(self.text, "\n== {stem}: {label}; ray tracing {seconds:.3} s ==");
+        let _ = writeln!(self.text, "\n== {stem}: {label}; all images traced in {seconds:.3} s ==");
         let n = cube.n_pixels;
         let dv = cube.channel_width_m_s;
         let ours_k = values(cube, ImageUnit::Kelvin);

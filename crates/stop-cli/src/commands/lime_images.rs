@@ -13,7 +13,7 @@ use stop_raytrace::fits::{SkyPlacement, SpectralAxisKind, write_cube};
 use stop_raytrace::moments::{moment_maps, plot_moment_map, spectrum_at, write_map, write_spectrum};
 use stop_raytrace::rays::LIME_MAX_RAYS_PER_PIXEL;
 use stop_raytrace::units::file_suffix;
-use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render};
+use stop_raytrace::{RayLayout, RaytraceParams, TraceGrid, render_all};
 
 /// Image options of `stop lime`.
 #[derive(Debug, Clone, clap::Args)]
@@ -89,9 +89,11 @@ pub fn write_images(file: &ModelFile, setup: &SolverSetup<'_>, molecule: &Molecu
     let params = args.params();
     let sky = SkyPlacement { spectral: if args.freq_axis { SpectralAxisKind::Freq } else { SpectralAxisKind::VeloLsr }, ..SkyPlacement::default() };
     let mut written = Vec::new();
-    for image in &file.images {
+    let clock = Instant::now();
+    let cubes = render_all(&grid, &file.images, &params).context("ray-tracing the images")?;
+    eprintln!("ray tracing: {} image(s), {:.2} s", cubes.len(), clock.elapsed().as_secs_f64());
+    for (image, mut cube) in file.images.iter().zip(cubes) {
         let clock = Instant::now();
-        let mut cube = render(&grid, image, &params).with_context(|| format!("ray-tracing image `{}`", image.file_stem))?;
         if let Some(beam) = args.beam {
             cube = convolve(&cube, beam)?;
         }
@@ -124,7 +126,7 @@ pub fn write_images(file: &ModelFile, setup: &SolverSetup<'_>, molecule: &Molecu
                 written.extend(["fits", "png", "svg"].map(|e| stem.with_extension(e)));
             }
         }
-        eprintln!("image {}: {}x{} pixels, {} channels, {:.2} s", image.file_stem, image.n_pixels, image.n_pixels, image.n_channels, clock.elapsed().as_secs_f64());
+        eprintln!("image {}: {}x{} pixels, {} channels, written in {:.2} s", image.file_stem, image.n_pixels, image.n_pixels, image.n_channels, clock.elapsed().as_secs_f64());
     }
     Ok(written)
 }
