@@ -30,7 +30,7 @@ pub struct LimeModelAArgs {
     #[arg(long)]
     pub own_grid_populations: Option<PathBuf>,
     /// Compare these populations (an earlier run's `modelA_lime_grid_pops.tsv`) instead of
-    /// solving on LIME's grid.
+    /// solving on LIME's grid; with `--part diagnose`, the populations a step must return.
     #[arg(long)]
     pub lime_grid_populations: Option<PathBuf>,
 }

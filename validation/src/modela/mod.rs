@@ -13,6 +13,7 @@
 
 pub mod cli;
 pub mod compare;
+pub mod diagnose;
 pub mod reference;
 pub mod run;
 
