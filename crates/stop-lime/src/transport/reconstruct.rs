@@ -221,7 +221,10 @@ pub fn populations_at(mesh: &Mesh<'_>, pops: &[f64], fits: &[CellFit], c: usize,
     let phi = basis([x_m[0] - xc[0], x_m[1] - xc[1], x_m[2] - xc[2]]);
     for (level, o) in out.iter_mut().enumerate() {
         let fit = &fits[c * n + level];
-        let value = pops[c * n + level] + fit.coeff.iter().zip(&phi).map(|(a, b)| a * b).sum::<f64>();
+        // a linear fit has zero Hessian terms: summing its first three products in the same
+        // order gives the same bits as all nine (adding ±0 is exact)
+        let terms = if fit.coeff[3..].iter().all(|&v| v == 0.0) { 3 } else { N_TERMS };
+        let value = pops[c * n + level] + fit.coeff[..terms].iter().zip(&phi[..terms]).map(|(a, b)| a * b).sum::<f64>();
         *o = value.clamp(fit.lo, fit.hi).max(POPULATION_FLOOR);
     }
 }
