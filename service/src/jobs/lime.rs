@@ -17,9 +17,9 @@ use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
 use stop_model::ModelFile;
 use stop_molecule::Molecule;
 use stop_raytrace::fits::{SkyPlacement, write_cube};
-use stop_raytrace::moments::{moment_maps, write_map};
+use stop_raytrace::moments::{moment_maps, plot_moment_map, write_map};
 use stop_raytrace::units::file_suffix;
-use stop_raytrace::{RaytraceParams, TraceGrid, render};
+use stop_raytrace::{RaytraceParams, TraceGrid, render_all};
 use stop_model::file::InitialPopulations;
 use stop_uws::exec::worker::{JobContext, JobFailure, JobType};
 use stop_uws::store::layout::check_name;
@@ -220,14 +220,16 @@ impl JobType for LimeModel {
 
 /// Ray-traces every `[[image]]` of the model file as `stop lime --moments` does (default rays,
 /// no beam) and publishes each cube as `<file_stem>_<unit>.fits` and the moment maps of its
-/// first unit as `<file_stem>_mom0.fits` and `_mom1.fits`, the CLI's file names.
+/// first unit as `<file_stem>_mom0.fits` and `_mom1.fits` with their PNG and SVG plots, the
+/// CLI's file names.
 fn publish_images(ctx: &mut JobContext, file: &ModelFile, setup: &SolverSetup<'_>, molecule: &Molecule, pops: &[f64]) -> Result<(), JobFailure> {
     if file.images.is_empty() {
         return Ok(());
     }
     let grid = TraceGrid::new(setup, molecule, pops)?;
-    for image in &file.images {
-        let cube = render(&grid, image, &RaytraceParams::default())?;
+    // images sharing their rays are traced together, as by `stop lime`
+    let cubes = render_all(&grid, &file.images, &RaytraceParams::default())?;
+    for (image, cube) in file.images.iter().zip(cubes) {
         for &unit in &image.units {
             let name = format!("{}_{}.fits", image.file_stem, file_suffix(unit));
             // The stem comes from the uploaded model: checked before it names a scratch file.
@@ -243,6 +245,13 @@ fn publish_images(ctx: &mut JobContext, file: &ModelFile, setup: &SolverSetup<'_
                 let scratch = ctx.scratch_path(&name);
                 write_map(&scratch, &cube, &map, &bunit, &SkyPlacement::default())?;
                 ctx.publish_renamed(&name, "application/fits", &scratch)?;
+                for (ext, mime) in [("png", "image/png"), ("svg", "image/svg+xml")] {
+                    let name = format!("{}_{suffix}.{ext}", image.file_stem);
+                    check_name(&name)?;
+                    let scratch = ctx.scratch_path(&name);
+                    plot_moment_map(&scratch, &cube, suffix, &map, &bunit)?;
+                    ctx.publish_renamed(&name, mime, &scratch)?;
+                }
             }
         }
     }

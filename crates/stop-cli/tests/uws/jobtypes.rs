@@ -140,7 +140,10 @@ fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
     let doc = s.wait_final(&job);
     uws(&doc);
     assert_eq!(element(&doc, "uws:phase"), "COMPLETED", "{doc}");
-    assert_eq!(result_names(&s, &job), ["populations.tsv", "convergence.log", "img_Kelvin.fits", "img_Tau.fits", "img_mom0.fits", "img_mom1.fits"]);
+    assert_eq!(
+        result_names(&s, &job),
+        ["populations.tsv", "convergence.log", "img_Kelvin.fits", "img_Tau.fits", "img_mom0.fits", "img_mom0.png", "img_mom0.svg", "img_mom1.fits", "img_mom1.png", "img_mom1.svg"]
+    );
     let log = s.get(&format!("{job}/results/convergence.log")).text();
     assert_eq!(log.lines().filter(|l| l.starts_with("iter ")).count(), 2, "{log}");
 
@@ -152,8 +155,9 @@ fn lime_job_solves_an_uploaded_model_as_stop_lime_does() {
     let pops = cli.path().join("pops.tsv");
     let args = ["--points", "300", "--rays", "20", "--max-iterations", "2", "--threads", "1", "--quiet", "--moments", "--image-dir", cli.path().to_str().unwrap(), "-o"];
     stop(&[&["lime", cli_model.to_str().unwrap()], &args[..], &[pops.to_str().unwrap()]].concat());
-    // The job's cubes are the CLI's, byte for byte; the line is seen in emission and absorbs.
-    for name in ["img_Kelvin.fits", "img_Tau.fits", "img_mom0.fits", "img_mom1.fits"] {
+    // The job's cubes and moment maps (FITS and plots) are the CLI's, byte for byte; the line is
+    // seen in emission and absorbs.
+    for name in ["img_Kelvin.fits", "img_Tau.fits", "img_mom0.fits", "img_mom0.png", "img_mom0.svg", "img_mom1.fits", "img_mom1.png", "img_mom1.svg"] {
         assert_eq!(s.get(&format!("{job}/results/{name}")).body, std::fs::read(cli.path().join(name)).unwrap(), "{name}");
     }
     let (kelvin, tau) = (fits_f32_data(&cli.path().join("img_Kelvin.fits")), fits_f32_data(&cli.path().join("img_Tau.fits")));
