@@ -130,3 +130,32 @@ fn detailed_balance_gives_boltzmann_populations_without_radiation_trapping_or_fi
         "{ratio} vs {boltzmann}"
     );
 }
+
+#[test]
+fn neighbour_solves_with_chord_steps_reach_the_cold_answers() {
+    // runs of optically thick CO models 1.5× apart in N (a grid axis), each started from
+    // the one before with its factored Jacobian (chord steps), against cold solves
+    let problem = co();
+    let (mut chain, mut cold) = (FastSolver::default(), FastSolver::default());
+    let (mut warm_solution, mut cold_solution) = (Solution::default(), Solution::default());
+    for geometry in Geometry::ALL {
+        for step in 0..12 {
+            let m = model(1e4, 1e16 * 1.5_f64.powi(step), geometry);
+            if step == 0 {
+                chain.solve(&problem, &m, &mut warm_solution).expect("set up");
+            } else {
+                chain
+                    .solve_after_previous(&problem, &m, &mut warm_solution)
+                    .expect("set up");
+            }
+            cold.solve(&problem, &m, &mut cold_solution).expect("set up");
+            assert_eq!(warm_solution.status, Some(Status::Converged), "{geometry:?} step {step}");
+            assert!(warm_solution.residual < 1e-10, "{geometry:?} step {step}");
+            for (w, c) in warm_solution.populations.iter().zip(&cold_solution.populations) {
+                if *c > 1e-10 {
+                    assert!((w / c - 1.0).abs() < 1e-6, "{geometry:?} step {step}: {w} vs {c}");
+                }
+            }
+        }
+    }
+}

@@ -40,3 +40,8 @@ pub(super) fn dbeta_dtau(tau: f64) -> f64 {
     };
     0.5 * dbeta_dt
 }
+
+/// β and dβ/dτ together for the fast mode (no powers here: the plain formulas).
+pub(super) fn beta_with_derivative(tau: f64) -> (f64, f64) {
+    (beta(tau), dbeta_dtau(tau))
+}

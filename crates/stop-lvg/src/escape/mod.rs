@@ -49,6 +49,18 @@ impl Geometry {
         }
     }
 
+    /// β(τ) and dβ/dτ together, as the fast solver evaluates them: the same formulas with
+    /// one exponential and powers written as products (equal to [`Self::beta`] and
+    /// [`Self::dbeta_dtau`] to rounding; `--radex-compat` keeps RADEX's evaluation).
+    #[must_use]
+    pub fn beta_with_derivative(self, tau: f64) -> (f64, f64) {
+        match self {
+            Geometry::Sphere => sphere::beta_with_derivative(tau),
+            Geometry::Lvg => lvg::beta_with_derivative(tau),
+            Geometry::Slab => slab::beta_with_derivative(tau),
+        }
+    }
+
     /// Lower-case name used in files and on the command line (`sphere`, `lvg`, `slab`).
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -103,6 +115,20 @@ mod tests {
                     (fd - an).abs() <= 1e-5 * an.abs().max(1e-3),
                     "{geometry:?} tau={tau}: {fd} vs {an}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn combined_evaluation_equals_the_separate_formulas_to_rounding() {
+        for geometry in Geometry::ALL {
+            for &tau in &[1e-4, 0.003, 0.05, 0.19, 0.21, 0.5, 3.0, 20.0, 99.0, 101.0, 400.0, -0.05, -0.5, -3.0] {
+                let (beta, dbeta) = geometry.beta_with_derivative(tau);
+                let (b, d) = (geometry.beta(tau), geometry.dbeta_dtau(tau));
+                assert!((beta - b).abs() <= 4.0 * f64::EPSILON * b.abs(), "{geometry:?} tau={tau}: {beta} vs {b}");
+                // just above the sphere's series threshold dβ/dτ cancels terms of size 1/t³ ≈ 10³
+                // to a result of 0.3: both evaluations carry ≈ 10³ ε of rounding there
+                assert!((dbeta - d).abs() <= 1e-11 * d.abs().max(1e-3), "{geometry:?} tau={tau}: {dbeta} vs {d}");
             }
         }
     }

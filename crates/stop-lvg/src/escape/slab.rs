@@ -31,3 +31,13 @@ pub(super) fn dbeta_dtau(tau: f64) -> f64 {
         e / tau - (1.0 - e) / (3.0 * tau * tau)
     }
 }
+
+/// β and dβ/dτ together for the fast mode (the series' τ² as a product: the last bits may
+/// differ from RADEX's `powf` form, below the fast mode's residual tolerance).
+pub(super) fn beta_with_derivative(tau: f64) -> (f64, f64) {
+    if (3.0 * tau).abs() < SERIES_BELOW {
+        (1.0 - 1.5 * (tau + tau * tau), -1.5 * (1.0 + 2.0 * tau))
+    } else {
+        (beta(tau), dbeta_dtau(tau))
+    }
+}

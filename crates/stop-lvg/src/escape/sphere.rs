@@ -40,3 +40,27 @@ pub(super) fn dbeta_dtau(tau: f64) -> f64 {
     };
     0.5 * dbeta_dt
 }
+
+/// β and dβ/dτ together for the fast mode: the same formulas with one exponential, powers as
+/// products and the series in Horner form (rounding differs from RADEX's `powf` form in the
+/// last bits, which the fast mode's residual tolerance does not see).
+pub(super) fn beta_with_derivative(tau: f64) -> (f64, f64) {
+    let t = tau / 2.0;
+    let (beta, dbeta_dt) = if t.abs() < SERIES_BELOW {
+        // β = 1 − 0.75 t + t²/2.5 − t³/6 + t⁴/17.5 (escape-probability.md §7)
+        let beta = 1.0 + t * (-0.75 + t * (1.0 / 2.5 + t * (-1.0 / 6.0 + t / 17.5)));
+        let dbeta = -0.75 + t * (2.0 / 2.5 + t * (-3.0 / 6.0 + t * 4.0 / 17.5));
+        (beta, dbeta)
+    } else if t.abs() > ASYMPTOTE_ABOVE {
+        (0.75 / t, -0.75 / (t * t))
+    } else {
+        // β = (0.75/t) g, g = 1 − 1/(2t²) + (1/t + 1/(2t²)) e^(−2t)
+        let e = (-2.0 * t).exp();
+        let (inv_t, inv_2t2) = (1.0 / t, 1.0 / (2.0 * t * t));
+        let g = 1.0 - inv_2t2 + (inv_t + inv_2t2) * e;
+        let dg = 2.0 * inv_2t2 * inv_t - (inv_t * inv_t + 2.0 * inv_2t2 * inv_t) * e
+            - 2.0 * (inv_t + inv_2t2) * e;
+        (0.75 * inv_t * g, -0.75 * inv_t * inv_t * g + 0.75 * inv_t * dg)
+    };
+    (beta, 0.5 * dbeta_dt)
+}

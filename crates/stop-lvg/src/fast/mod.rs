@@ -17,7 +17,7 @@ use crate::error::LvgError;
 use crate::model::{ModelParams, Problem};
 use crate::rates::CollisionSetup;
 use crate::result::{Solution, Status};
-use system::{LineTerms, RESIDUAL_POPULATION_FLOOR};
+use system::{BetaForm, LineTerms, RESIDUAL_POPULATION_FLOOR};
 
 /// Weight of the new populations in the fixed-point phase (RADEX's 0.3, escape-probability.md §9).
 const RELAX_NEW: f64 = 0.3;
@@ -25,6 +25,18 @@ const RELAX_NEW: f64 = 0.3;
 const SWITCH_TO_NEWTON: f64 = 1e-3;
 /// Only populations above this enter the change measure of the fixed-point phase.
 const SWITCH_POPULATION_FLOOR: f64 = 1e-6;
+/// A step with LU factors of an older Jacobian (a chord step, Kelley 2003, Solving Nonlinear
+/// Equations with Newton's Method, SIAM, §2.3) is kept when it shrinks the residual at least
+/// this much; otherwise the Jacobian is assembled and factored at the current populations.
+/// A chord step costs an assembly, a residual and two triangular solves (≈ 3n² flops) against
+/// n³/3 for a factorisation (≈ 7× more at n = 41), so a contraction of 1/4 per chord step
+/// beats refactoring once the residual is within a few decades of the tolerance.
+const CHORD_CONTRACTION: f64 = 0.25;
+/// Chord steps only below this relative residual: further out a step with an older
+/// Jacobian can carry a maser model to another of its solutions. Chosen on the 10⁴-model CO
+/// grid (benches/README.md): at 1e-2 no model changes solution, fewer factorisations than at
+/// 1e-4 or 1e-6.
+const CHORD_BELOW: f64 = 1e-2;
 
 /// Controls of the fast solver.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,8 +81,17 @@ pub struct FastSolver {
     trial: Vec<f64>,
     step: Vec<f64>,
     pivots: Vec<usize>,
+    /// The previous model's populations, the start of [`Self::solve_after_previous`].
+    previous: Vec<f64>,
+    /// Problem id of the LU factors of a Jacobian held in `jacobian` and `pivots` (for chord
+    /// steps), `None` when there are none.
+    factors_of: Option<u64>,
     /// Whether the last assembly had finite escape probabilities.
     finite: bool,
+    /// Whether `matrix`, `f` and `finite` are those of the current x.
+    assembled_at_x: bool,
+    /// How this solve evaluates β (RADEX's form for cold solves).
+    beta_form: BetaForm,
 }
 
 impl FastSolver {
@@ -108,6 +129,42 @@ impl FastSolver {
         start: Option<&[f64]>,
         out: &mut Solution,
     ) -> Result<(), LvgError> {
+        self.factors_of = None;
+        self.solve_inner(problem, model, start, out)
+    }
+
+    /// Solve one model starting from the populations of the model this solver solved last (a
+    /// grid neighbour, [`Self::populations`]); the first steps may reuse that model's factored
+    /// Jacobian (chord steps) while they shrink the residual fast enough, which saves most
+    /// factorisations between close neighbours. The answer is converged to the same residual
+    /// tolerance as [`Self::solve_from`]'s.
+    ///
+    /// # Errors
+    /// As [`Self::solve`].
+    pub fn solve_after_previous(
+        &mut self,
+        problem: &Problem,
+        model: &ModelParams,
+        out: &mut Solution,
+    ) -> Result<(), LvgError> {
+        let mut start = std::mem::take(&mut self.previous);
+        start.clone_from(&self.x);
+        let result = self.solve_inner(problem, model, Some(&start), out);
+        self.previous = start;
+        result
+    }
+
+    fn solve_inner(
+        &mut self,
+        problem: &Problem,
+        model: &ModelParams,
+        start: Option<&[f64]>,
+        out: &mut Solution,
+    ) -> Result<(), LvgError> {
+        if self.factors_of != Some(problem.id()) {
+            self.factors_of = None;
+        }
+        self.assembled_at_x = false;
         model.validate()?;
         let n = problem.n_levels();
         let key = (problem.id(), model.tkin_k, model.densities);
@@ -155,6 +212,13 @@ impl FastSolver {
         // residual floor (see `iterate`): they are floored like RADEX's, not a reason to
         // start cold
         let warm = start.filter(|s| s.len() == n && s.iter().all(|v| v.is_finite()));
+        // grid neighbours (chord steps allowed) use the cheaper β evaluation; cold solves
+        // keep RADEX's, bit for bit the path validated against the reference models
+        self.beta_form = if warm.is_some() && self.factors_of.is_some() {
+            BetaForm::Combined
+        } else {
+            BetaForm::Radex
+        };
         match warm {
             Some(s) => {
                 for (x, v) in self.x.iter_mut().zip(s) {
@@ -168,18 +232,21 @@ impl FastSolver {
                 }
             }
         }
-        let (status, iterations, residual) = self.iterate(model, n, warm.is_some());
+        let chords = warm.is_some() && self.factors_of.is_some();
+        let (status, iterations, residual) =
+            self.iterate(problem.id(), model, n, warm.is_some(), chords);
         self.finish(problem, out, status, iterations, residual)
     }
 
     /// x = solution of the β = 1 system (RADEX's iteration 0); false when singular.
     fn thin_start(&mut self, model: &ModelParams, n: usize) -> bool {
+        self.assembled_at_x = false;
         system::assemble(
             &mut self.matrix,
             None,
             &self.base,
             &self.terms,
-            model.geometry,
+            (model.geometry, self.beta_form),
             n,
             &self.x,
             true,
@@ -207,6 +274,7 @@ impl FastSolver {
         until: f64,
         max: u32,
     ) -> (u32, f64, bool, bool) {
+        self.assembled_at_x = false;
         let mut change = f64::INFINITY;
         for iteration in 1..=max {
             if !system::assemble(
@@ -214,7 +282,7 @@ impl FastSolver {
                 None,
                 &self.base,
                 &self.terms,
-                model.geometry,
+                (model.geometry, self.beta_form),
                 n,
                 &self.x,
                 false,
@@ -247,7 +315,14 @@ impl FastSolver {
     /// Newton converges to the solution RADEX's iteration approaches, not to another branch
     /// of a maser model), Newton with backtracking, and the fixed-point iteration again as a
     /// fallback; returns (status, iterations, residual).
-    fn iterate(&mut self, model: &ModelParams, n: usize, warm: bool) -> (Status, u32, f64) {
+    fn iterate(
+        &mut self,
+        problem_id: u64,
+        model: &ModelParams,
+        n: usize,
+        warm: bool,
+        chords: bool,
+    ) -> (Status, u32, f64) {
         let tolerance = self.params.residual_tolerance;
         let (mut iterations, mut saw_nan) = (0, false);
         if !warm {
@@ -259,21 +334,48 @@ impl FastSolver {
                 return (Status::Singular, iterations, f64::NAN);
             }
         }
-        // the Jacobian is assembled together with every residual, so an accepted step
-        // leaves the Jacobian of the next one ready
-        let mut residual = self.residual_at_x(model, n, true);
-        for _ in 0..self.params.max_newton {
+        // Newton steps with a freshly factored Jacobian, chord steps with the factors of an
+        // earlier one (this model's or, after `solve_after_previous`, the neighbour's) as
+        // long as they contract the residual by CHORD_CONTRACTION
+        let mut residual = self.residual_at_x(model, n, false);
+        let mut fresh = false;
+        let mut factorisations = 0;
+        while factorisations <= self.params.max_newton {
             if residual < tolerance {
                 return (Status::Converged, iterations, residual);
             }
-            iterations += 1;
+            if !fresh && (!chords || residual >= CHORD_BELOW) {
+                // far from a solution: a chord step could lead to another one (masers)
+                self.factors_of = None;
+            }
+            if self.factors_of.is_none() {
+                if self.assembled_at_x && self.finite {
+                    system::jacobian_from_matrix(
+                        &mut self.jacobian,
+                        &self.matrix,
+                        &self.terms,
+                        (model.geometry, self.beta_form),
+                        n,
+                        &self.x,
+                    );
+                } else {
+                    // (again at x: a rejected step left A and F of its trial point)
+                    residual = self.residual_at_x(model, n, true);
+                }
+                if self.finite {
+                    if lu::factor(&mut self.jacobian, n, &mut self.pivots).is_err() {
+                        break;
+                    }
+                    self.factors_of = Some(problem_id);
+                    factorisations += 1;
+                    fresh = true;
+                }
+            }
             if !self.finite {
                 saw_nan = true;
                 break;
             }
-            if lu::factor(&mut self.jacobian, n, &mut self.pivots).is_err() {
-                break;
-            }
+            iterations += 1;
             for (s, f) in self.step.iter_mut().zip(&self.f) {
                 *s = -f;
             }
@@ -287,25 +389,36 @@ impl FastSolver {
                     lambda = lambda.min(0.9 * x / -s);
                 }
             }
-            let mut accepted = false;
-            for _ in 0..12 {
-                for ((t, x), s) in self.trial.iter_mut().zip(&self.x).zip(&self.step) {
-                    *t = x + lambda * s;
+            if !fresh {
+                let trial = self.try_step(model, n, lambda);
+                if trial < CHORD_CONTRACTION * residual {
+                    residual = trial;
+                } else {
+                    // too slow (or not finite): factor the Jacobian at the current populations
+                    self.undo_step();
+                    self.factors_of = None;
                 }
-                normalise(&mut self.trial);
-                std::mem::swap(&mut self.x, &mut self.trial);
-                let trial_residual = self.residual_at_x(model, n, true);
-                if trial_residual.is_finite() && (trial_residual < residual || lambda < 1e-3) {
-                    residual = trial_residual;
-                    accepted = true;
+                continue;
+            }
+            fresh = false;
+            let mut accepted = None;
+            for _ in 0..12 {
+                let trial = self.try_step(model, n, lambda);
+                if trial.is_finite() && (trial < residual || lambda < 1e-3) {
+                    accepted = Some(trial);
                     break;
                 }
-                std::mem::swap(&mut self.x, &mut self.trial);
+                self.undo_step();
                 lambda *= 0.5;
             }
-            if !accepted {
+            let Some(trial) = accepted else {
                 break;
+            };
+            if trial >= CHORD_CONTRACTION * residual {
+                // far from the solution (slow Newton step): no chord steps from here
+                self.factors_of = None;
             }
+            residual = trial;
         }
         if residual < tolerance {
             return (Status::Converged, iterations, residual);
@@ -336,6 +449,24 @@ impl FastSolver {
         (status, iterations, residual)
     }
 
+    /// Move x by λ·step (renormalised; the old x kept in `trial` for [`Self::undo_step`]) and
+    /// return the relative residual there (NaN when some β is not finite).
+    fn try_step(&mut self, model: &ModelParams, n: usize, lambda: f64) -> f64 {
+        for ((t, x), s) in self.trial.iter_mut().zip(&self.x).zip(&self.step) {
+            *t = x + lambda * s;
+        }
+        normalise(&mut self.trial);
+        std::mem::swap(&mut self.x, &mut self.trial);
+        self.residual_at_x(model, n, false)
+    }
+
+    /// Back to the x before [`Self::try_step`] (F, A and `finite` stay those of the rejected
+    /// point).
+    fn undo_step(&mut self) {
+        std::mem::swap(&mut self.x, &mut self.trial);
+        self.assembled_at_x = false;
+    }
+
     /// Assemble A(τ(x)) (and J(x) when `with_jacobian`) and return the relative residual
     /// (F left in `self.f`; NaN, with `self.finite` false, when some β is not finite).
     fn residual_at_x(&mut self, model: &ModelParams, n: usize, with_jacobian: bool) -> f64 {
@@ -344,11 +475,12 @@ impl FastSolver {
             with_jacobian.then_some(&mut self.jacobian[..]),
             &self.base,
             &self.terms,
-            model.geometry,
+            (model.geometry, self.beta_form),
             n,
             &self.x,
             false,
         );
+        self.assembled_at_x = true;
         if !self.finite {
             return f64::NAN;
         }

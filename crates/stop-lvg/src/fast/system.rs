@@ -56,6 +56,31 @@ pub(crate) fn prepare_terms(
     }));
 }
 
+/// How the escape probabilities are evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum BetaForm {
+    /// RADEX's expressions ([`Geometry::beta`], [`Geometry::dbeta_dtau`]): the cold solves,
+    /// whose path through the fixed-point phase of strong masers is sensitive to the last bit
+    /// and is the one validated against the reference models.
+    #[default]
+    Radex,
+    /// [`Geometry::beta_with_derivative`] (one exponential, no `powf`): warm solves from a grid
+    /// neighbour.
+    Combined,
+}
+
+impl BetaForm {
+    /// (β, dβ/dτ) at τ; the derivative only when `with_derivative` (else 0).
+    #[inline]
+    fn beta(self, geometry: Geometry, tau: f64, with_derivative: bool) -> (f64, f64) {
+        match (self, with_derivative) {
+            (BetaForm::Combined, _) => geometry.beta_with_derivative(tau),
+            (BetaForm::Radex, true) => (geometry.beta(tau), geometry.dbeta_dtau(tau)),
+            (BetaForm::Radex, false) => (geometry.beta(tau), 0.0),
+        }
+    }
+}
+
 /// τ of a line at populations `x` (escape-probability.md §6).
 #[inline]
 pub(crate) fn tau(term: &LineTerms, x: &[f64]) -> f64 {
@@ -71,7 +96,7 @@ pub(crate) fn assemble(
     mut jacobian: Option<&mut [f64]>,
     base: &[f64],
     terms: &[LineTerms],
-    geometry: Geometry,
+    (geometry, form): (Geometry, BetaForm),
     n: usize,
     x: &[f64],
     thin: bool,
@@ -84,34 +109,26 @@ pub(crate) fn assemble(
     let last = n - 1;
     for term in terms {
         let t = if thin { 0.0 } else { tau(term, x) };
-        let beta = if thin { 1.0 } else { geometry.beta(t) };
+        let (beta, dbeta) = if thin {
+            (1.0, 0.0)
+        } else {
+            form.beta(geometry, t, jacobian.is_some())
+        };
         finite &= beta.is_finite();
         let (u, l) = (term.up, term.lo);
         // row u: A β [(1 + n_bg) x_u − r n_bg x_l]; row l: the negative (§8)
         let loss = term.a_ul_s * beta * (1.0 + term.n_bg);
         let gain = term.a_ul_s * beta * term.ratio * term.n_bg;
-        let add = |m: &mut [f64], row: usize, col: usize, v: f64| {
-            if row != last {
-                m[col * n + row] += v;
-            }
-        };
-        add(matrix, u, u, loss);
-        add(matrix, u, l, -gain);
-        add(matrix, l, l, gain);
-        add(matrix, l, u, -loss);
+        add(matrix, n, u, u, loss);
+        add(matrix, n, u, l, -gain);
+        add(matrix, n, l, l, gain);
+        add(matrix, n, l, u, -loss);
         if let Some(jac) = jacobian.as_deref_mut() {
-            add(jac, u, u, loss);
-            add(jac, u, l, -gain);
-            add(jac, l, l, gain);
-            add(jac, l, u, -loss);
-            // ∂(row u)/∂τ = A β' c with c = (1 + n_bg) x_u − r n_bg x_l; ∂τ/∂x_l = k r, ∂τ/∂x_u = −k
-            let c = (1.0 + term.n_bg) * x[u] - term.ratio * term.n_bg * x[l];
-            let dbeta = if thin { 0.0 } else { geometry.dbeta_dtau(t) };
-            let s = term.a_ul_s * dbeta * c * term.k_tau;
-            add(jac, u, l, s * term.ratio);
-            add(jac, u, u, -s);
-            add(jac, l, l, -s * term.ratio);
-            add(jac, l, u, s);
+            add(jac, n, u, u, loss);
+            add(jac, n, u, l, -gain);
+            add(jac, n, l, l, gain);
+            add(jac, n, l, u, -loss);
+            add_derivative(jac, n, term, dbeta, x);
         }
     }
     for j in 0..n {
@@ -121,6 +138,44 @@ pub(crate) fn assemble(
         }
     }
     finite
+}
+
+/// J = A + line derivatives at x from `matrix` = A(τ(x)) as [`assemble`] left it (for a
+/// Jacobian at a point whose residual is already known).
+pub(crate) fn jacobian_from_matrix(
+    jacobian: &mut [f64],
+    matrix: &[f64],
+    terms: &[LineTerms],
+    (geometry, form): (Geometry, BetaForm),
+    n: usize,
+    x: &[f64],
+) {
+    jacobian.copy_from_slice(matrix);
+    for term in terms {
+        let (_, dbeta) = form.beta(geometry, tau(term, x), true);
+        add_derivative(jacobian, n, term, dbeta, x);
+    }
+}
+
+/// m[row, col] += v, except in the normalisation row (the last).
+#[inline]
+fn add(m: &mut [f64], n: usize, row: usize, col: usize, v: f64) {
+    if row != n - 1 {
+        m[col * n + row] += v;
+    }
+}
+
+/// The line's derivative part of J: ∂(row u)/∂τ = A β' c with c = (1 + n_bg) x_u − r n_bg x_l
+/// (row l the negative), times ∂τ/∂x_l = k r and ∂τ/∂x_u = −k (escape-probability.md §6, §8).
+#[inline]
+fn add_derivative(jac: &mut [f64], n: usize, term: &LineTerms, dbeta: f64, x: &[f64]) {
+    let (u, l) = (term.up, term.lo);
+    let c = (1.0 + term.n_bg) * x[u] - term.ratio * term.n_bg * x[l];
+    let s = term.a_ul_s * dbeta * c * term.k_tau;
+    add(jac, n, u, l, s * term.ratio);
+    add(jac, n, u, u, -s);
+    add(jac, n, l, l, -s * term.ratio);
+    add(jac, n, l, u, s);
 }
 
 /// Rows of levels less populated than this do not enter the residual: their balance is
@@ -138,12 +193,12 @@ pub(crate) fn residual(
 ) -> f64 {
     f.iter_mut().for_each(|v| *v = 0.0);
     scale.iter_mut().for_each(|v| *v = 0.0);
-    for (j, &xj) in x.iter().enumerate() {
-        let col = &matrix[j * n..(j + 1) * n];
-        for i in 0..n {
-            let v = col[i] * xj;
-            f[i] += v;
-            scale[i] += v.abs();
+    for (col, &xj) in matrix.chunks_exact(n).zip(x) {
+        // zipped slices of one length: no bounds checks, the loop vectorises
+        for ((fi, si), &a) in f.iter_mut().zip(scale.iter_mut()).zip(col) {
+            let v = a * xj;
+            *fi += v;
+            *si += v.abs();
         }
     }
     f[n - 1] -= 1.0;

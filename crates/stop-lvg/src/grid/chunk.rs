@@ -123,9 +123,16 @@ impl ChunkSolver {
                 .neighbour(index, chunk_start)
                 .map(|j| (j - chunk_start) as usize)
                 .filter(|&j| self.flags[j].0);
-            let warm = source.map(|j| &self.populations[j * n..(j + 1) * n]);
-            self.solver
-                .solve_from(problem, &model, warm, &mut self.solution)?;
+            let k = (index - chunk_start) as usize;
+            if source.is_some() && source == k.checked_sub(1) {
+                // the neighbour is the model just solved: its factored Jacobian may serve
+                self.solver
+                    .solve_after_previous(problem, &model, &mut self.solution)?;
+            } else {
+                let warm = source.map(|j| &self.populations[j * n..(j + 1) * n]);
+                self.solver
+                    .solve_from(problem, &model, warm, &mut self.solution)?;
+            }
             let mut maser = strong_maser(&self.solution);
             let converged = self.solution.status == Some(Status::Converged);
             if let Some(j) = source
@@ -134,7 +141,6 @@ impl ChunkSolver {
                 self.solver.solve(problem, &model, &mut self.solution)?;
                 maser = strong_maser(&self.solution);
             }
-            let k = (index - chunk_start) as usize;
             self.populations[k * n..(k + 1) * n].copy_from_slice(self.solver.populations());
             self.flags
                 .push((self.solution.status == Some(Status::Converged), maser));
