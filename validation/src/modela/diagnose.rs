@@ -34,7 +34,7 @@
 
 use super::reference::{BINNED_LEVELS, read_lime_pops};
 use super::run::ModelAOptions;
-use super::{ModelAReport, POPULATION_FLOOR};
+use super::{ModelAReport, POPULATION_FLOOR, mean_deviation_cell};
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -147,19 +147,7 @@ fn band_rows(out: &mut String, label: &str, r_m: &[f64], before: &[f64], after: 
             .collect();
         let cells: String = (0..BINNED_LEVELS)
             .map(|l| {
-                let devs: Vec<f64> = rows
-                    .iter()
-                    .filter(|&&k| before[k * n + l] > POPULATION_FLOOR)
-                    .map(|&k| after[k * n + l] / before[k * n + l] - 1.0)
-                    .collect();
-                if devs.is_empty() {
-                    format!("{:>8}", "-")
-                } else {
-                    format!(
-                        "{:>+8.3}",
-                        100.0 * devs.iter().sum::<f64>() / devs.len() as f64
-                    )
-                }
+                mean_deviation_cell(rows.iter().map(|&k| (after[k * n + l], before[k * n + l])))
             })
             .collect();
         let _ = writeln!(

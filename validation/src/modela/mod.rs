@@ -21,6 +21,24 @@ pub mod run;
 /// with p > 0.01", reference README, noise table).
 pub const POPULATION_FLOOR: f64 = 0.01;
 
+/// One table cell: the mean of `ours / reference − 1` in per cent over the `(ours, reference)`
+/// pairs whose reference population exceeds [`POPULATION_FLOOR`], as `{:>+8.3}`, or `-` when
+/// there is none.
+fn mean_deviation_cell(pairs: impl Iterator<Item = (f64, f64)>) -> String {
+    let devs: Vec<f64> = pairs
+        .filter(|&(_, reference)| reference > POPULATION_FLOOR)
+        .map(|(ours, reference)| ours / reference - 1.0)
+        .collect();
+    if devs.is_empty() {
+        format!("{:>8}", "-")
+    } else {
+        format!(
+            "{:>+8.3}",
+            100.0 * devs.iter().sum::<f64>() / devs.len() as f64
+        )
+    }
+}
+
 /// LIME's same-grid noise, point by point (levels with p > 0.01; seed1, fixedgrid_seed4,
 /// fixedgrid_seed5): the median of the relative standard deviation over the three runs
 /// (`noise.json`, `same_grid_seed1_fixedgrid4_fixedgrid5`; README: 1.3e-5).

@@ -7,6 +7,7 @@ use super::reference::{BINNED_LEVELS, BinnedProfiles, LimePops, read_binned, rea
 use super::{
     BINNED_SEED_REL_STD_MEDIAN, BINNED_SEED_REL_STD_P90, Check, ModelAReport, POPULATION_FLOOR,
     SAME_GRID_REL_STD_MAX, SAME_GRID_REL_STD_MEDIAN, SAME_GRID_REL_STD_P90, SAME_GRID_REL_STD_P99,
+    mean_deviation_cell,
 };
 use anyhow::Context as _;
 use std::fmt::Write as _;
@@ -511,19 +512,7 @@ fn signed_bias_table(out: &mut String, ours: &LimePops, lime: &LimePops) {
             .collect();
         let cells: String = (0..BINNED_LEVELS)
             .map(|l| {
-                let devs: Vec<f64> = rows
-                    .iter()
-                    .filter(|&&i| lime.point(i)[l] > POPULATION_FLOOR)
-                    .map(|&i| ours.point(i)[l] / lime.point(i)[l] - 1.0)
-                    .collect();
-                if devs.is_empty() {
-                    format!("{:>8}", "-")
-                } else {
-                    format!(
-                        "{:>+8.3}",
-                        100.0 * devs.iter().sum::<f64>() / devs.len() as f64
-                    )
-                }
+                mean_deviation_cell(rows.iter().map(|&i| (ours.point(i)[l], lime.point(i)[l])))
             })
             .collect();
         let _ = writeln!(
