@@ -32,9 +32,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
-use stop_lime::solve::model_run::{build_grid, read_dust};
+use stop_lime::solve::model_run::{build_grid, file_setup};
 use stop_lime::solve::params::{RaySchedule, SolveParams};
-use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_lime::solve::setup::Mesh;
 use stop_model::ModelFile;
 use stop_model::file::InitialPopulations;
 
@@ -142,23 +142,12 @@ fn child() {
     }
     let molecule = file.molecule.read().expect("molecular data reads");
     let grid = build_grid(&file).expect("grid builds");
-    let dust = read_dust(&file).expect("dust table reads");
-    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput {
-        opacity,
-        gas_to_dust: *gas_to_dust,
-    });
     let mesh = Mesh {
         positions_m: &grid.positions_m,
         is_sink: &grid.is_sink,
         neighbours: &grid.neighbours,
     };
-    let setup = SolverSetup::new(
-        mesh,
-        &file.model,
-        &molecule,
-        file.solver.tcmb_k,
-        dust_input.as_ref(),
-    )
+    let setup = file_setup(&file, mesh, &molecule)
     .expect("solver set-up");
     let mut params = SolveParams::from_model(&file.solver);
     if std::env::var(LIME_RAYS_ENV).is_ok_and(|v| v == "1") {

@@ -12,8 +12,8 @@
 use std::path::PathBuf;
 use stop_benches::median_time;
 use stop_lime::grid::lime_grid_file::read_lime_grid;
-use stop_lime::solve::model_run::read_dust;
-use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_lime::solve::model_run::file_setup;
+use stop_lime::solve::setup::Mesh;
 use stop_model::ModelFile;
 use stop_raytrace::fits::{SkyPlacement, write_cube};
 use stop_raytrace::params::LIME_VELOCITY_SAMPLES;
@@ -31,10 +31,8 @@ fn main() {
     let pops_image = stop_io::read_fits_image(&grid_path).expect("LEVEL_POPS_1");
     let pops = pops_image.data.to_f64();
     let molecule = file.molecule.read().expect("molecule");
-    let dust = read_dust(&file).expect("dust table");
-    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
     let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
-    let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref()).expect("set-up");
+    let setup = file_setup(&file, mesh, &molecule).expect("set-up");
     let out = tempfile_dir();
     let lime_like = RaytraceParams {
         layout: RayLayout::GridPoints { max_per_pixel: LIME_MAX_RAYS_PER_PIXEL },

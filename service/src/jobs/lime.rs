@@ -11,9 +11,9 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
-use stop_lime::solve::model_run::{build_grid, population_file, read_dust};
+use stop_lime::solve::model_run::{build_grid, file_setup, population_file};
 use stop_lime::solve::params::{RaySchedule, SolveParams};
-use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_lime::solve::setup::{Mesh, SolverSetup};
 use stop_model::ModelFile;
 use stop_molecule::Molecule;
 use stop_raytrace::fits::{SkyPlacement, write_cube};
@@ -196,10 +196,8 @@ impl JobType for LimeModel {
         let grid = build_grid(&file)?;
         let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
         let mut log = format!("grid: {n_interior} interior + {} boundary points\n", grid.is_sink.len() - n_interior);
-        let dust = read_dust(&file)?;
-        let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
         let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
-        let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+        let setup = file_setup(&file, mesh, &molecule)?;
         let params = solve_params(&file, &values);
         let start = if file.solver.initial_populations == InitialPopulations::Zero { StartFrom::Zero } else { StartFrom::Lte };
         let pops0 = initial_populations(&setup, &molecule, start);

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use stop_lime::grid::build::Grid;
 use stop_lime::pops::io::PopulationFile;
-use stop_lime::solve::model_run::read_dust;
-use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_lime::solve::model_run::file_setup;
+use stop_lime::solve::setup::Mesh;
 use stop_model::ModelFile;
 use stop_model::file::ImageUnit;
 use stop_raytrace::fits::{SkyPlacement, write_cube};
@@ -65,10 +65,8 @@ fn trace_all(
     params: &RaytraceParams,
 ) -> anyhow::Result<Vec<(stop_raytrace::ImageCube, f64)>> {
     let molecule = file.molecule.read().context("reading the molecular data")?;
-    let dust = read_dust(file)?;
-    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
     let mesh = Mesh { positions_m, is_sink, neighbours };
-    let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    let setup = file_setup(file, mesh, &molecule)?;
     let grid = TraceGrid::new(&setup, &molecule, pops)?;
     let clock = Instant::now();
     let cubes = render_all(&grid, &file.images, params)?;

@@ -42,9 +42,9 @@ use stop_lime::grid::lime_grid_file::read_lime_grid;
 use stop_lime::grid::sampling::item_rng;
 use stop_lime::pops::io::PopulationFile;
 use stop_lime::solve::local::{LocalScratch, solve_point};
-use stop_lime::solve::model_run::read_dust;
+use stop_lime::solve::model_run::file_setup;
 use stop_lime::solve::params::{CellPopulations, SolveParams};
-use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_lime::solve::setup::{Mesh, SolverSetup};
 use stop_lime::transport::photons::{PointRadiation, TraceScratch, trace_point};
 use stop_lime::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
 use stop_model::ModelFile;
@@ -186,23 +186,12 @@ pub fn outer_step(
         read_lime_grid(&grid_path).with_context(|| format!("reading {}", grid_path.display()))?;
     let seed1 = read_lime_pops(&options.model_a_dir.join("seed1/pops.tsv.gz"))?;
     let molecule = file.molecule.read().context("reading the molecular data")?;
-    let dust = read_dust(file)?;
-    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput {
-        opacity,
-        gas_to_dust: *gas_to_dust,
-    });
     let mesh = Mesh {
         positions_m: &grid.positions_m,
         is_sink: &grid.is_sink,
         neighbours: &grid.neighbours,
     };
-    let setup = SolverSetup::new(
-        mesh,
-        &file.model,
-        &molecule,
-        file.solver.tcmb_k,
-        dust_input.as_ref(),
-    )?;
+    let setup = file_setup(file, mesh, &molecule)?;
     let n = setup.n_levels;
     anyhow::ensure!(
         n == seed1.n_levels,

@@ -16,9 +16,9 @@ use std::time::Instant;
 use stop_lime::grid::lime_grid_file::read_lime_grid;
 use stop_lime::pops::io::PopulationFile;
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
-use stop_lime::solve::model_run::{build_grid, read_dust};
+use stop_lime::solve::model_run::{build_grid, file_setup};
 use stop_lime::solve::params::{RaySchedule, SolveParams};
-use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_lime::solve::setup::Mesh;
 use stop_model::ModelFile;
 use stop_model::file::InitialPopulations;
 
@@ -79,19 +79,8 @@ fn solve_on(
 ) -> anyhow::Result<Solved> {
     let started = Instant::now();
     let molecule = file.molecule.read().context("reading the molecular data")?;
-    let dust = read_dust(file)?;
-    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput {
-        opacity,
-        gas_to_dust: *gas_to_dust,
-    });
     let is_sink = mesh.is_sink;
-    let setup = SolverSetup::new(
-        mesh,
-        &file.model,
-        &molecule,
-        file.solver.tcmb_k,
-        dust_input.as_ref(),
-    )?;
+    let setup = file_setup(file, mesh, &molecule)?;
     let mut params = SolveParams::from_model(&file.solver);
     if options.lime_rays {
         params.rays = RaySchedule::EveryIteration;

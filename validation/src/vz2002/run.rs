@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
-use stop_lime::solve::model_run::{build_grid, read_dust};
+use stop_lime::solve::model_run::{build_grid, file_setup};
 use stop_lime::solve::params::{CellPopulations, SolveParams};
-use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_lime::solve::setup::Mesh;
 use stop_model::ModelFile;
 
 /// Problem 1a: largest point deviation allowed from the published curve (the benchmark
@@ -129,10 +129,8 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
     }
     let molecule = file.molecule.read()?;
     let grid = build_grid(&file)?;
-    let dust = read_dust(&file)?;
-    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
     let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
-    let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    let setup = file_setup(&file, mesh, &molecule)?;
     let mut params = SolveParams::from_model(&file.solver);
     if let Some(r) = opts.rays_per_point {
         params.rays_per_point = r;

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 use stop_lime::pops::io::PopulationFile;
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
-use stop_lime::solve::model_run::{build_grid, population_file, read_dust};
+use stop_lime::solve::model_run::{build_grid, file_setup, population_file};
 use stop_lime::solve::params::{RaySchedule, SolveParams};
-use stop_lime::solve::setup::{DustInput, Mesh, SolverSetup};
+use stop_lime::solve::setup::Mesh;
 use stop_model::ModelFile;
 use stop_model::file::InitialPopulations;
 
@@ -66,10 +66,8 @@ fn images_only(args: &LimeArgs, file: &ModelFile, molecule: &stop_molecule::Mole
     let pops = PopulationFile::read(path).with_context(|| format!("reading {}", path.display()))?;
     super::lime_images::check_levels(path, pops.n_levels, molecule.n_levels())?;
     let grid = stop_lime::grid::build::Grid::from_points(pops.positions_m.clone(), pops.is_sink.clone())?;
-    let dust = read_dust(file)?;
-    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
     let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
-    let setup = SolverSetup::new(mesh, &file.model, molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    let setup = file_setup(file, mesh, molecule)?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
     pool.install(|| super::lime_images::write_images(file, &setup, molecule, &pops.pops, &args.images))?;
     Ok(())
@@ -99,10 +97,8 @@ pub fn run(args: &LimeArgs) -> anyhow::Result<()> {
         grid.neighbours.indices().len(),
         clock.elapsed().as_secs_f64()
     );
-    let dust = read_dust(&file)?;
-    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
     let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
-    let setup = SolverSetup::new(mesh, &file.model, &molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    let setup = file_setup(&file, mesh, &molecule)?;
     let mut params = SolveParams::from_model(&file.solver);
     if let Some(r) = args.rays {
         params.rays_per_point = r;

@@ -1,5 +1,5 @@
 //! From a model file to populations: build the grid, read the molecule and dust, set up
-//! and solve. Used by `stop lime` and the validation runner.
+//! and solve. Used by `stop lime`, the `lime` job, the validation runners and the benches.
 
 use crate::grid::build::Grid;
 use crate::grid::sampling::SamplingParams;
@@ -8,9 +8,11 @@ use crate::pops::io::PopulationFile;
 use crate::solve::error::SolveError;
 use crate::solve::iterate::SolveOutcome;
 use crate::solve::params::SolveParams;
+use crate::solve::setup::{DustInput, Mesh, SolverSetup};
 use crate::transport::dust::DustOpacity;
 use stop_model::file::Sampling;
 use stop_model::{ModelFile, PhysicalModel, Position};
+use stop_molecule::Molecule;
 
 /// Why a model file could not be turned into a grid and a solver set-up.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,17 @@ pub fn build_grid(file: &ModelFile) -> Result<Grid, ModelRunError> {
 /// [`SolveError`] for an unreadable or malformed table.
 pub fn read_dust(file: &ModelFile) -> Result<Option<(DustOpacity, f64)>, SolveError> {
     file.dust.as_ref().map(|d| Ok((DustOpacity::read(&d.opacity_file)?, d.gas_to_dust))).transpose()
+}
+
+/// The solver set-up of a model file's model on `mesh`: `molecule` (the file's molecular data),
+/// the file's T_CMB and its dust table (read here, [`read_dust`]).
+///
+/// # Errors
+/// As [`read_dust`] and [`SolverSetup::new`].
+pub fn file_setup<'a>(file: &'a ModelFile, mesh: Mesh<'a>, molecule: &Molecule) -> Result<SolverSetup<'a>, SolveError> {
+    let dust = read_dust(file)?;
+    let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
+    SolverSetup::new(mesh, &file.model, molecule, file.solver.tcmb_k, dust_input.as_ref())
 }
 
 /// The population file of a finished solve of a model file on `grid`, with the metadata
