@@ -30,10 +30,13 @@ fn every_file_round_trips_through_the_writer() {
     }
 }
 
+/// Per partner: LAMDA partner id, transitions, lowest and highest rate temperature (K).
+type PartnerCounts = (u8, usize, f64, f64);
+
 #[test]
 fn counts_match_sources_md() {
-    // data/lamda/SOURCES.md: levels, lines, partner ids and transition counts
-    let expect: &[(&str, usize, usize, &[(u8, usize, f64, f64)])] = &[
+    // data/lamda/SOURCES.md: file, levels, lines and per partner its counts
+    let expect: &[(&str, usize, usize, &[PartnerCounts])] = &[
         ("co.dat", 41, 40, &[(2, 820, 2.0, 3000.0), (3, 820, 2.0, 3000.0)]),
         ("hco+.dat", 21, 20, &[(1, 210, 10.0, 400.0)]),
         ("hcn.dat", 26, 25, &[(1, 325, 5.0, 500.0), (4, 36, 5.0, 800.0)]),
@@ -44,7 +47,7 @@ fn counts_match_sources_md() {
     for (file, n_levels, n_lines, partners) in expect {
         let m = read_lamda(data_dir().join(file)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((m.n_levels(), m.n_lines()), (*n_levels, *n_lines), "{file}");
-        let got: Vec<(u8, usize, f64, f64)> = m
+        let got: Vec<PartnerCounts> = m
             .partners
             .iter()
             .map(|p| (p.kind.lamda_id(), p.transitions.len(), p.temperatures_k[0], *p.temperatures_k.last().expect("non-empty")))
