@@ -33,12 +33,11 @@
 //! the model's density along the path and reconstructs the populations linearly.
 
 use super::reference::{BINNED_LEVELS, read_lime_pops};
-use super::run::ModelAOptions;
+use super::run::{ModelAOptions, read_lime_seed1};
 use super::{ModelAReport, POPULATION_FLOOR, mean_deviation_cell};
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::fmt::Write as _;
-use stop_lime::grid::lime_grid_file::read_lime_grid;
 use stop_lime::grid::sampling::item_rng;
 use stop_lime::pops::io::PopulationFile;
 use stop_lime::solve::local::{LocalScratch, solve_point};
@@ -181,10 +180,7 @@ pub fn outer_step(
         out,
         "== model A diagnosis: one STOP step from LIME's seed-1 populations on LIME's grid, r > 100 au"
     );
-    let grid_path = options.model_a_dir.join("seed1/grid_5.fits.gz");
-    let grid =
-        read_lime_grid(&grid_path).with_context(|| format!("reading {}", grid_path.display()))?;
-    let seed1 = read_lime_pops(&options.model_a_dir.join("seed1/pops.tsv.gz"))?;
+    let (grid, seed1) = read_lime_seed1(options)?;
     let molecule = file.molecule.read().context("reading the molecular data")?;
     let mesh = Mesh {
         positions_m: &grid.positions_m,

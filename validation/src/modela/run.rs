@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use stop_lime::grid::lime_grid_file::read_lime_grid;
+use stop_lime::grid::lime_grid_file::{LimeGridFile, read_lime_grid};
 use stop_lime::pops::io::PopulationFile;
 use stop_lime::solve::iterate::{StartFrom, initial_populations, solve};
 use stop_lime::solve::model_run::{build_grid, file_setup};
@@ -393,6 +393,18 @@ fn own_grid(
     Ok(())
 }
 
+/// LIME's seed-1 grid (`seed1/grid_5.fits.gz`) and populations (`seed1/pops.tsv.gz`).
+///
+/// # Errors
+/// Missing or unreadable files, named.
+pub(super) fn read_lime_seed1(options: &ModelAOptions) -> anyhow::Result<(LimeGridFile, LimePops)> {
+    let grid_path = options.model_a_dir.join("seed1/grid_5.fits.gz");
+    let grid =
+        read_lime_grid(&grid_path).with_context(|| format!("reading {}", grid_path.display()))?;
+    let seed1 = read_lime_pops(&options.model_a_dir.join("seed1/pops.tsv.gz"))?;
+    Ok((grid, seed1))
+}
+
 fn lime_grid(
     file: &ModelFile,
     options: &ModelAOptions,
@@ -404,10 +416,7 @@ fn lime_grid(
         out,
         "== model A on LIME's grid (seed1/grid_5.fits.gz): point by point against seed1/pops.tsv.gz"
     );
-    let grid_path = options.model_a_dir.join("seed1/grid_5.fits.gz");
-    let grid =
-        read_lime_grid(&grid_path).with_context(|| format!("reading {}", grid_path.display()))?;
-    let seed1 = read_lime_pops(&options.model_a_dir.join("seed1/pops.tsv.gz"))?;
+    let (grid, seed1) = read_lime_seed1(options)?;
     let solved = load_or_solve(
         file,
         Mesh {
