@@ -8,9 +8,12 @@ use stop_lime::grid::build::Grid;
 use stop_lime::grid::sampling::SamplingParams;
 use stop_lime::grid::smoothing::SmoothingParams;
 use stop_lime::solve::iterate::{SolveStatus, StartFrom, initial_populations, solve};
-use stop_lime::solve::params::SolveParams;
+use stop_lime::grid::sampling::item_rng;
+use stop_lime::solve::params::{CellPopulations, SolveParams};
 use stop_lime::solve::setup::{Mesh, SolverSetup};
 use stop_lime::solve::stateq::{StateqScratch, solve_statistical_equilibrium};
+use stop_lime::transport::photons::{CellModel, PointRadiation, TraceScratch, trace_point};
+use stop_lime::transport::reconstruct::{FitOrder, GradientStencil};
 use stop_model::{Bounds, LineWidth, PhysicalModel, PointFields, Position};
 use stop_molecule::{Molecule, PartnerKind};
 
@@ -48,6 +51,24 @@ impl PhysicalModel for Uniform {
     }
 }
 
+/// [`Uniform`] continued beyond its radius, so that the cells at the edge are uniform too.
+struct UniformEverywhere(Uniform);
+
+impl PhysicalModel for UniformEverywhere {
+    fn partners(&self) -> &[PartnerKind] {
+        self.0.partners()
+    }
+    fn fields(&self, _p: &Position) -> PointFields {
+        self.0.fields(&Position::new(0.0, 0.0, 0.0))
+    }
+    fn bounds(&self) -> Bounds {
+        self.0.bounds()
+    }
+    fn line_width(&self) -> LineWidth {
+        self.0.line_width()
+    }
+}
+
 fn molecule() -> Molecule {
     let text = include_str!("fixtures/two_level_molecule.dat");
     stop_molecule::lamda::parse_lamda("two_level_molecule.dat", text).expect("valid LAMDA file")
@@ -75,16 +96,71 @@ fn quick() -> SolveParams {
     SolveParams { rays_per_point: 24, max_iterations: 12, min_iterations: 2, tolerance: 1e-6, ..SolveParams::default() }
 }
 
+/// The upper-level population of the two-level molecule in LTE at [`TKIN_K`]:
+/// p1 = 3 e^{-x} / (1 + 3 e^{-x}), x = hν/kT = 8.6327 K / 20 K.
+fn lte_upper() -> f64 {
+    let boltz = 3.0 * (-stop_physics::planck::hnu_over_k_k(6.0 * stop_physics::constants::C_CM_S) / TKIN_K).exp();
+    boltz / (1.0 + boltz)
+}
+
 #[test]
 fn high_density_thermalises() {
     let grid = grid(150);
-    let (pops, status) = run(&Uniform { n_h2_m3: 1e16, abundance: 1e-8 }, &grid, &quick());
-    assert_eq!(status, SolveStatus::Converged);
-    // Boltzmann at 20 K: p1 = 3 e^{-x} / (1 + 3 e^{-x}), x = hν/kT = 8.6327 K / 20 K
-    let boltz = 3.0 * (-stop_physics::planck::hnu_over_k_k(6.0 * stop_physics::constants::C_CM_S) / TKIN_K).exp();
-    let lte = boltz / (1.0 + boltz);
-    for p1 in upper_levels(&grid, &pops) {
-        assert!((p1 / lte - 1.0).abs() < 2e-4, "p1 = {p1}, LTE {lte}");
+    for cells in [CellPopulations::Linear, CellPopulations::Lime] {
+        let (pops, status) = run(&Uniform { n_h2_m3: 1e16, abundance: 1e-8 }, &grid, &SolveParams { cells, ..quick() });
+        assert_eq!(status, SolveStatus::Converged);
+        for p1 in upper_levels(&grid, &pops) {
+            assert!((p1 / lte_upper() - 1.0).abs() < 2e-4, "{cells:?}: p1 = {p1}, LTE {}", lte_upper());
+        }
+    }
+}
+
+/// With uniform fields and LTE populations everywhere, LIME's cells (point values over the
+/// whole cell) and the fitted cells (whose fits are then flat) must bring the same intensity
+/// along every photon, and that intensity is the formal solution of a constant source
+/// function, `I = S (1 − e^{−τ}) + I_bg e^{−τ}`: between the CMB and S = B_ν(20 K), and S
+/// itself where the line is opaque.
+#[test]
+fn lime_and_fitted_cells_agree_on_uniform_fields() {
+    let grid = grid(150);
+    let mol = molecule();
+    let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
+    let freq_hz = 6.0 * stop_physics::constants::C_CM_S;
+    let source = 1.0 / (stop_physics::planck::hnu_over_k_k(freq_hz) / TKIN_K).exp_m1();
+    // line-centre τ across the radius ~7 at abundance 1e-8, ~7e4 at 1e-4 (opaque)
+    for abundance in [1e-8, 1e-4] {
+        let model = UniformEverywhere(Uniform { n_h2_m3: 1e10, abundance });
+        let setup = SolverSetup::new(mesh, &model, &mol, TCMB_K, None).expect("setup");
+        let background = setup.lines[0].background;
+        let pops = initial_populations(&setup, &mol, StartFrom::Lte);
+        let mut fits = Vec::new();
+        GradientStencil::new(&mesh).fit(&mesh, &pops, 2, FitOrder::Linear, &mut fits);
+        let (mut lime, mut fitted, mut scratch) = (PointRadiation::default(), PointRadiation::default(), TraceScratch::default());
+        let r = |i: usize| grid.positions_m[i].iter().map(|c| c * c).sum::<f64>().sqrt();
+        let mut n_opaque = 0;
+        for i in (0..grid.is_sink.len()).filter(|&i| !grid.is_sink[i]).step_by(10) {
+            trace_point(&setup, &pops, CellModel::Lime, i, 16, &mut item_rng(3, i as u64), &mut lime, &mut scratch);
+            trace_point(&setup, &pops, CellModel::Fitted(&fits), i, 16, &mut item_rng(3, i as u64), &mut fitted, &mut scratch);
+            assert_eq!((lime.lost_paths, fitted.lost_paths), (0, 0));
+            for (k, (a, b)) in lime.incoming.iter().zip(&fitted.incoming).enumerate() {
+                assert!((a / b - 1.0).abs() < 1e-10, "point {i} photon {k}: lime {a}, fitted {b}");
+                assert!(*a > background * (1.0 - 1e-12) && *a < source * (1.0 + 1e-12), "point {i} photon {k}: {a}");
+                // opaque: a photon that crosses any cell besides its own brings S (on this
+                // coarse grid some leave the own cell straight into a sink's and bring the CMB)
+                if abundance > 1e-6 && r(i) < 0.5 * RADIUS_M && *a != background {
+                    assert!((a / source - 1.0).abs() < 1e-12, "opaque: point {i} photon {k}: {a} vs S = {source}");
+                    n_opaque += 1;
+                }
+            }
+            for (a, b) in lime.local_line_path_m.iter().zip(&fitted.local_line_path_m).chain(lime.local_dust_path_m.iter().zip(&fitted.local_dust_path_m)) {
+                assert!((a / b - 1.0).abs() < 1e-12, "point {i}: own-cell path {a} vs {b}");
+            }
+            // LIME's cells take the own cell as the operator alone; the fitted cells' full own-cell
+            // formal solution equals that operator when nothing varies
+            assert_eq!(lime.own_cell_correction, [0.0]);
+            assert!(fitted.own_cell_correction[0].abs() < 1e-10 * source, "point {i}: {:?}", fitted.own_cell_correction);
+        }
+        assert!(abundance < 1e-6 || n_opaque > 50, "only {n_opaque} opaque photons checked");
     }
 }
 
@@ -143,4 +219,7 @@ fn same_seed_gives_identical_populations_on_one_and_two_threads() {
     let two = on(2);
     assert_eq!(one.len(), two.len());
     assert!(one.iter().zip(&two).all(|(a, b)| a.to_bits() == b.to_bits()));
+    let lime = SolveParams { cells: CellPopulations::Lime, ..params };
+    let on_lime = |threads: usize| rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool").install(|| run(&model, &grid, &lime).0);
+    assert!(on_lime(1).iter().zip(&on_lime(2)).all(|(a, b)| a.to_bits() == b.to_bits()));
 }

@@ -114,6 +114,14 @@ impl PhysicalModel for FileModel {
         self.line_width
     }
 
+    fn velocity_m_s(&self, p: &Position) -> [f64; 3] {
+        match &self.velocity_m_s {
+            Source::Field(v) if self.derived.is_empty() => v.at_with(p, &[]),
+            Source::Field(v) => v.at_with(p, &self.derived_at(p)[..self.derived.len().min(MAX_DERIVED)]),
+            Source::Builtin => self.builtin.as_ref().map_or([0.0; 3], |b| b.sample(p).velocity_m_s),
+        }
+    }
+
     fn grid_density(&self, p: &Position) -> f64 {
         match &self.grid_density {
             Some(f) => f.at_with(p, &self.derived_at(p)[..self.derived.len().min(MAX_DERIVED)]),

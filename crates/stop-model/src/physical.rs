@@ -153,6 +153,12 @@ pub trait PhysicalModel: Send + Sync {
     fn grid_density(&self, position: &Position) -> f64 {
         self.fields(position).total_density_m3().powf(DENSITY_POWER)
     }
+
+    /// The bulk velocity alone, m/s: what the solver's LIME-compatible cells ask along a
+    /// path. The default evaluates all fields; a model may evaluate only the velocity.
+    fn velocity_m_s(&self, position: &Position) -> [f64; 3] {
+        self.fields(position).velocity_m_s
+    }
 }
 
 /// The normalising maximum LIME divides the grid-point density by (`lime-algorithm.md` §2.1):
@@ -194,6 +200,9 @@ macro_rules! forward_physical_model {
             }
             fn grid_density(&self, position: &Position) -> f64 {
                 (**self).grid_density(position)
+            }
+            fn velocity_m_s(&self, position: &Position) -> [f64; 3] {
+                (**self).velocity_m_s(position)
             }
         }
     )*};

@@ -44,7 +44,7 @@ use stop_lime::solve::local::{LocalScratch, solve_point};
 use stop_lime::solve::model_run::file_setup;
 use stop_lime::solve::params::{CellPopulations, SolveParams};
 use stop_lime::solve::setup::{Mesh, SolverSetup};
-use stop_lime::transport::photons::{PointRadiation, TraceScratch, trace_point};
+use stop_lime::transport::photons::{CellModel, PointRadiation, TraceScratch, trace_point};
 use stop_lime::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
 use stop_model::ModelFile;
 
@@ -80,7 +80,9 @@ fn step_from(
                 hi: f64::INFINITY,
             },
         ),
+        CellPopulations::Lime => {}
     }
+    let cell_model = if cells == CellPopulations::Lime { CellModel::Lime } else { CellModel::Fitted(&fits) };
     ids.par_iter()
         .map_init(
             || {
@@ -93,7 +95,7 @@ fn step_from(
             |(radiation, trace, local), &i| {
                 // the solver's stream for photon set 0 of point i (fixed photons)
                 let mut rng = item_rng(params.seed, i as u64);
-                trace_point(setup, start, &fits, i, photons, &mut rng, radiation, trace);
+                trace_point(setup, start, cell_model, i, photons, &mut rng, radiation, trace);
                 let mut p = start[i * n..(i + 1) * n].to_vec();
                 solve_point(setup, i, radiation, &params.local, &mut p, local);
                 p

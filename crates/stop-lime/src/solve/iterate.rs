@@ -11,7 +11,7 @@ use crate::solve::local::{LocalScratch, solve_point};
 use crate::solve::ng::ng_extrapolate;
 use crate::solve::params::{CellPopulations, RaySchedule, SolveParams};
 use crate::solve::setup::SolverSetup;
-use crate::transport::photons::{PointRadiation, TraceScratch, trace_point};
+use crate::transport::photons::{CellModel, PointRadiation, TraceScratch, trace_point};
 use crate::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
 use rayon::prelude::*;
 use stop_physics::constants::HC_OVER_K_CM_K;
@@ -141,7 +141,9 @@ pub fn solve(
                 fits.clear();
                 fits.resize(pops.len(), CellFit { coeff: [0.0; N_TERMS], lo: 0.0, hi: f64::INFINITY });
             }
+            CellPopulations::Lime => fits.clear(),
         }
+        let cells = if params.cells == CellPopulations::Lime { CellModel::Lime } else { CellModel::Fitted(&fits) };
         let per_point: Vec<(usize, bool, usize)> = next
             .par_chunks_mut(n)
             .enumerate()
@@ -157,7 +159,7 @@ pub fn solve(
                         return (0, false, 0);
                     }
                     let mut rng = item_rng(params.seed, (ray_set << 32) | i as u64);
-                    trace_point(setup, &pops, &fits, i, params.rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
+                    trace_point(setup, &pops, cells, i, params.rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
                     let outcome = solve_point(setup, i, &ws.radiation, &params.local, out, &mut ws.local);
                     on_point();
                     (outcome.iterations, outcome.singular, ws.radiation.lost_paths)

@@ -28,8 +28,27 @@ pub enum CellPopulations {
     /// radiation reaching a point depend on its own populations beyond what the local
     /// operator accounts for, which the near-unit local operator of a thick cell amplifies.
     Quadratic,
-    /// Constant, the point's own values (LIME 1.9.5); first order in the cell size.
+    /// Constant, the point's own values (LIME 1.9.5); first order in the cell size. The
+    /// densities still follow the model along the path.
     Constant,
+    /// LIME 1.9.5's first-order cells, for comparisons with LIME: populations and molecule
+    /// and gas densities constant at the point's values over its whole cell, only the
+    /// velocity from the model along the path
+    /// ([`crate::transport::photons::CellModel::Lime`]).
+    Lime,
+}
+
+impl CellPopulations {
+    /// The scheme a model file's `[solver] cells` names.
+    #[must_use]
+    pub fn from_model(scheme: stop_model::file::CellScheme) -> Self {
+        match scheme {
+            stop_model::file::CellScheme::Linear => Self::Linear,
+            stop_model::file::CellScheme::Quadratic => Self::Quadratic,
+            stop_model::file::CellScheme::Constant => Self::Constant,
+            stop_model::file::CellScheme::Lime => Self::Lime,
+        }
+    }
 }
 
 /// Settings of [`crate::solve::iterate::solve`].
@@ -56,7 +75,7 @@ pub struct SolveParams {
     /// extrapolation needs four iterates (Ng 1974), and taking it at every fourth keeps the
     /// iterates it uses free of earlier extrapolations (Olson, Auer & Buchler 1986 §3).
     pub ng_period: usize,
-    /// The populations inside a cell (default linear).
+    /// The populations inside a cell (default linear, or the model file's `cells`).
     pub cells: CellPopulations,
     /// The local inner loop.
     pub local: LocalParams,
@@ -88,7 +107,7 @@ impl SolveParams {
             },
             rays: RaySchedule::Fixed,
             ng_period: 4,
-            cells: CellPopulations::Linear,
+            cells: CellPopulations::from_model(s.cells),
         }
     }
 

@@ -28,6 +28,28 @@ pub fn escape_factor(dtau: f64) -> f64 {
     }
 }
 
+/// [`escape_factor`] and the transmission `e^{−Δτ}` from one `exp`: `(1 − e^{−Δτ}) / Δτ`
+/// loses at most 1e-16 / |Δτ| relative, so below [`LINEAR_SERIES_BELOW_TAU`] the series is
+/// summed to its Δτ⁴ term (first omitted term Δτ⁵/720 < 2e-18).
+///
+/// ```
+/// use stop_lime::transport::formal::{escape_and_transmission, escape_factor};
+/// for dtau in [0.0, 1e-4, 0.5, 30.0, -2.0] {
+///     let (escape, transmission) = escape_and_transmission(dtau);
+///     assert!((escape - escape_factor(dtau)).abs() < 1e-13 * escape && transmission == (-dtau).exp());
+/// }
+/// ```
+#[must_use]
+pub fn escape_and_transmission(dtau: f64) -> (f64, f64) {
+    let transmission = (-dtau).exp();
+    let escape = if dtau.abs() < LINEAR_SERIES_BELOW_TAU {
+        1.0 - dtau * (0.5 - dtau * (1.0 / 6.0 - dtau * (1.0 / 24.0 - dtau / 120.0)))
+    } else {
+        (1.0 - transmission) / dtau
+    };
+    (escape, transmission)
+}
+
 /// Below this |Δτ| [`linear_source_weights`] sums series (first omitted term of the far
 /// weight Δτ⁵/144 < 1e-17, i.e. < 2e-14 relative), above it the closed forms lose at most
 /// 1e-16 / Δτ² ≈ 1e-10 relative.

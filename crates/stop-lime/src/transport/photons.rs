@@ -8,13 +8,14 @@
 //! three stations of every segment ([`crate::transport::segment`]). LIME instead gives the
 //! whole cell the point's populations and density: on a log-sampled grid a cell spans
 //! ~30–50 % of its radius, and for n ∝ r⁻² that misplaces tens of per cent of the column.
+//! [`CellModel::Lime`] does what LIME does, for comparisons with it.
 
 use crate::solve::local::mean_intensity;
 use crate::solve::setup::SolverSetup;
 use crate::transport::formal::MASER_TAU_LIMIT;
 use crate::transport::profile::{erf, mean_gaussian};
 use crate::transport::reconstruct::{CellFit, populations_at};
-use crate::transport::segment::{STATIONS, SegmentLines, Station, segment_lines};
+use crate::transport::segment::{STATIONS, SegmentLines, Station, lime_segment_lines, segment_lines};
 use crate::transport::walk::exit_step;
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -71,6 +72,21 @@ pub struct PointRadiation {
     pub lost_paths: usize,
 }
 
+/// How the photons see the inside of a Voronoi cell.
+#[derive(Debug, Clone, Copy)]
+pub enum CellModel<'a> {
+    /// Populations from the cells' fits (`[point * n_levels + level]`,
+    /// [`crate::transport::reconstruct::GradientStencil::fit`]; all zero for populations
+    /// constant in each cell), molecule and gas densities and velocity from the model at the
+    /// stations of every segment.
+    Fitted(&'a [CellFit]),
+    /// LIME 1.9.5's first-order cells (`lime-algorithm.md` §3.2 step 6): the point's
+    /// populations, molecule and gas densities over its whole cell; only the velocity comes
+    /// from the model ([`stop_model::PhysicalModel::velocity_m_s`]) at the stations. The own
+    /// cell enters only through the local operator (no own-cell correction), as in LIME.
+    Lime,
+}
+
 /// Per-thread work space of [`trace_point`].
 #[derive(Debug, Clone, Default)]
 pub struct TraceScratch {
@@ -81,17 +97,17 @@ pub struct TraceScratch {
     own: SegmentLines,
     full_sum: Vec<f64>,
     constant: Vec<f64>,
+    transmission: Vec<f64>,
 }
 
 /// Sends `n_photons` photons from interior point `i` with the populations `pops`
-/// (`[point * n_levels + level]`) and their fits inside the cells `fits` (same layout,
-/// [`crate::transport::reconstruct::GradientStencil::fit`]; all zero for populations
-/// constant in each cell), drawing directions and velocities from `rng`.
+/// (`[point * n_levels + level]`) seen through `cells`, drawing directions and velocities
+/// from `rng`.
 #[allow(clippy::too_many_arguments)]
 pub fn trace_point(
     setup: &SolverSetup<'_>,
     pops: &[f64],
-    fits: &[CellFit],
+    cells: CellModel<'_>,
     i: usize,
     n_photons: usize,
     rng: &mut Xoshiro256PlusPlus,
@@ -115,6 +131,8 @@ pub fn trace_point(
     scratch.full_sum.resize(n_lines, 0.0);
     let b_i = setup.doppler_b_m_s[i];
     let v_i = setup.velocity_m_s[i];
+    // the largest gain e^{−τ} of a maser path
+    let max_maser_gain = (-MASER_TAU_LIMIT).exp();
     for k in 0..n_photons {
         let dir = isotropic(rng);
         // stratified in velocity: photon k lies in the k-th of n_photons equal bins
@@ -131,12 +149,54 @@ pub fn trace_point(
         scratch.own.dtau.clear();
         scratch.own.emitted.clear();
         let mut reached_boundary = false;
+        scratch.transmission.clear();
+        scratch.transmission.resize(n_lines, 1.0);
         for _ in 0..MAX_STEPS {
             let Some(step) = exit_step(mesh, cell, x, dir) else {
                 break;
             };
             let end_m = std::array::from_fn(|k| x[k] + step.length_m * dir[k]);
             let at = |s: usize| -> [f64; 3] { std::array::from_fn(|k| x[k] + step.length_m * (s as f64 / (STATIONS - 1) as f64) * dir[k]) };
+            let fits = match cells {
+                CellModel::Fitted(fits) => fits,
+                CellModel::Lime => {
+                    let v_at = |s: usize| {
+                        let x_m = at(s);
+                        dot(dir, setup.model.velocity_m_s(&Position::new(x_m[0], x_m[1], x_m[2])))
+                    };
+                    let v_proj = [start.v_proj_m_s, v_at(1), v_at(2)];
+                    let b = setup.doppler_b_m_s[cell];
+                    if cell == i {
+                        local_line_path_m = mean_gaussian((v_photon - v_proj[0]) / b, (v_photon - v_proj[2]) / b) * step.length_m;
+                        local_dust_path_m = step.length_m;
+                    } else {
+                        let seg = &mut scratch.segment;
+                        lime_segment_lines(setup, cell, &pops[cell * n_levels..(cell + 1) * n_levels], v_proj, step.length_m, v_photon, seg);
+                        let mut min_tau = f64::INFINITY;
+                        for (l, t) in scratch.transmission.iter_mut().enumerate() {
+                            intensity[l] += *t * seg.emitted[l];
+                            *t = (*t * seg.transmission[l]).min(max_maser_gain);
+                            tau[l] += seg.dtau[l];
+                            min_tau = min_tau.min(tau[l]);
+                        }
+                        if min_tau > OPAQUE_TAU {
+                            reached_boundary = true;
+                            break;
+                        }
+                    }
+                    x = end_m;
+                    start.v_proj_m_s = v_proj[2];
+                    cell = step.next;
+                    if mesh.is_sink[cell] {
+                        for ((l, line), t) in setup.lines.iter().enumerate().zip(&scratch.transmission) {
+                            intensity[l] += t * line.background;
+                        }
+                        reached_boundary = true;
+                        break;
+                    }
+                    continue;
+                }
+            };
             let stations = &mut scratch.station_fields;
             stations.clear();
             stations.push(start);
@@ -187,11 +247,17 @@ pub fn trace_point(
         out.lost_paths += usize::from(!reached_boundary);
         out.local_line_path_m.push(local_line_path_m);
         out.local_dust_path_m.push(local_dust_path_m);
+        if matches!(cells, CellModel::Lime) {
+            continue;
+        }
         let own = &scratch.own;
         for (l, (sum, incoming)) in scratch.full_sum.iter_mut().zip(intensity.iter()).enumerate() {
             let (own_tau, own_emitted) = (own.dtau.get(l).copied().unwrap_or(0.0), own.emitted.get(l).copied().unwrap_or(0.0));
             *sum += own_emitted + (-own_tau.max(MASER_TAU_LIMIT)).exp() * incoming;
         }
+    }
+    if matches!(cells, CellModel::Lime) {
+        return;
     }
     // J̄ of the constant-cell operator at the traced populations, for the correction
     scratch.constant.resize(n_lines, 0.0);

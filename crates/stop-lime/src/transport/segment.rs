@@ -12,7 +12,7 @@
 //! to a constant source function, `j Δs (1 − e^{−Δτ}) / Δτ`.
 
 use crate::solve::setup::SolverSetup;
-use crate::transport::formal::{MASER_TAU_LIMIT, escape_factor, linear_source_weights_with_transmission};
+use crate::transport::formal::{MASER_TAU_LIMIT, escape_and_transmission, escape_factor, linear_source_weights_with_transmission};
 use crate::transport::profile::mean_gaussian_pair;
 
 /// Stations per segment (entry and exit included).
@@ -37,6 +37,9 @@ pub struct SegmentLines {
     pub dtau: Vec<f64>,
     /// Intensity emitted towards the near end, per line, photon-occupation units.
     pub emitted: Vec<f64>,
+    /// Transmission `e^{−Δτ}` of the segment, per line (written by [`lime_segment_lines`]
+    /// only).
+    pub transmission: Vec<f64>,
     /// The line-independent factors of each pair of halves (work space).
     pairs: Vec<PairFactors>,
 }
@@ -125,6 +128,42 @@ pub fn segment_lines(
         }
         out.dtau.push(tau);
         out.emitted.push(emitted);
+    }
+}
+
+/// [`segment_lines`] for LIME's first-order cells (`lime-algorithm.md` §3.2 steps 5–7): the
+/// populations `p` (`n_levels` values), molecule and gas densities and line width of the
+/// cell's point over the whole segment, only the projected velocity varying, linearly
+/// between the entry, middle and exit values `v_proj_m_s`. Each half has the profile
+/// averaged over its velocity range and hence a constant source function, adding
+/// `S (1 − e^{−Δτ})`; also writes each line's transmission.
+pub fn lime_segment_lines(setup: &SolverSetup<'_>, cell: usize, p: &[f64], v_proj_m_s: [f64; 3], length_m: f64, v_photon_m_s: f64, out: &mut SegmentLines) {
+    let n_lines = setup.n_lines();
+    out.dtau.clear();
+    out.emitted.clear();
+    out.transmission.clear();
+    let b = setup.doppler_b_m_s[cell];
+    let half_m = 0.5 * length_m;
+    let phi = mean_gaussian_pair(v_proj_m_s.map(|v| (v_photon_m_s - v) / b));
+    for (l, line) in setup.lines.iter().enumerate() {
+        let base = cell * n_lines + l;
+        let kappa0 = setup.kappa0_m[base];
+        // α and j of B&H 2010 eqs. 3–4 per unit profile and length, as in segment_lines
+        let absorb = kappa0 * (p[line.lo] * line.weight_ratio - p[line.up]) * half_m;
+        let emit = kappa0 * p[line.up] * half_m;
+        let dust = setup.dust_alpha_m[base] * half_m;
+        let dust_emit = dust * setup.dust_source[base];
+        let (mut tau, mut emitted, mut transmission) = (0.0, 0.0, 1.0);
+        for phi_h in phi {
+            let dtau = (phi_h * absorb + dust).max(MASER_TAU_LIMIT);
+            let (escape, t) = escape_and_transmission(dtau);
+            emitted += transmission * (phi_h * emit + dust_emit) * escape;
+            transmission *= t;
+            tau += dtau;
+        }
+        out.dtau.push(tau);
+        out.emitted.push(emitted);
+        out.transmission.push(transmission);
     }
 }
 

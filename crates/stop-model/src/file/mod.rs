@@ -7,7 +7,7 @@ mod settings;
 mod spec;
 
 pub use image::{ImageParams, ImageUnit, Rotation};
-pub use settings::{DustParams, GridParams, InitialPopulations, MoleculeSource, Sampling, SolverParams};
+pub use settings::{CellScheme, DustParams, GridParams, InitialPopulations, MoleculeSource, Sampling, SolverParams};
 
 use crate::builtin::Builtin;
 use crate::error::{ExprErrorKind, ModelError};

@@ -136,6 +136,21 @@ pub enum InitialPopulations {
     Zero,
 }
 
+/// How the solver's photons see the populations and densities inside a Voronoi cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellScheme {
+    /// Limited linear populations, model densities along the path (`linear`, the default).
+    Linear,
+    /// Quadratic populations where a cell has enough neighbours (`quadratic`).
+    Quadratic,
+    /// The point's populations, model densities along the path (`constant`).
+    Constant,
+    /// LIME 1.9.5's first-order cells (`lime`): the point's populations and molecule and gas
+    /// densities over the whole cell, only the velocity from the model; for comparisons
+    /// with LIME (`lime-algorithm.md` §3.2 step 6).
+    Lime,
+}
+
 /// Non-LTE solver settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverParams {
@@ -168,6 +183,8 @@ pub struct SolverParams {
     pub inner_max_iterations: usize,
     /// LTE populations only, no iteration (default false).
     pub lte_only: bool,
+    /// The populations and densities inside a cell (default `linear`).
+    pub cells: CellScheme,
 }
 
 impl Default for SolverParams {
@@ -185,6 +202,7 @@ impl Default for SolverParams {
             inner_min_iterations: 5,
             inner_max_iterations: 50,
             lte_only: false,
+            cells: CellScheme::Linear,
         }
     }
 }
@@ -213,6 +231,14 @@ impl SolverParams {
         let inner_min_iterations = s.count("inner_min_iterations", Some(d.inner_min_iterations), 1)?;
         let inner_max_iterations = s.count("inner_max_iterations", Some(d.inner_max_iterations), inner_min_iterations)?;
         let lte_only = s.bool("lte_only", d.lte_only)?;
+        let cells = match s.string("cells")?.as_deref() {
+            None => d.cells,
+            Some("linear") => CellScheme::Linear,
+            Some("quadratic") => CellScheme::Quadratic,
+            Some("constant") => CellScheme::Constant,
+            Some("lime") => CellScheme::Lime,
+            Some(other) => return Err(s.bad_value("cells", other, "`linear`, `quadratic`, `constant` or `lime`")),
+        };
         s.finish()?;
         Ok(Self {
             max_iterations,
@@ -227,6 +253,33 @@ impl SolverParams {
             inner_min_iterations,
             inner_max_iterations,
             lte_only,
+            cells,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CellScheme;
+    use crate::error::ModelError;
+    use crate::file::ModelFile;
+    use std::path::Path;
+
+    fn with_solver(solver: &str) -> Result<ModelFile, ModelError> {
+        let text = format!(
+            "[model]\nname = \"m\"\nradius_m = 1.0e15\n[fields]\ndensity_m3 = {{ h2 = 1e10 }}\ntkin_k = 20.0\nabundance = 1e-9\n\
+             velocity_m_s = [0.0, 0.0, 0.0]\ndoppler_b_m_s = 150.0\n[molecule]\nfile = \"hco+\"\n[grid]\nmin_scale_m = 1.0e12\n[solver]\n{solver}\n"
+        );
+        ModelFile::from_toml_str(&text, "test.toml", Path::new("."))
+    }
+
+    #[test]
+    fn cells_are_read_and_a_bad_scheme_names_the_key_and_the_choices() {
+        assert_eq!(with_solver("").map(|f| f.solver.cells).ok(), Some(CellScheme::Linear));
+        for (word, scheme) in [("linear", CellScheme::Linear), ("quadratic", CellScheme::Quadratic), ("constant", CellScheme::Constant), ("lime", CellScheme::Lime)] {
+            assert_eq!(with_solver(&format!("cells = \"{word}\"")).map(|f| f.solver.cells).ok(), Some(scheme));
+        }
+        let message = with_solver("cells = \"voronoi\"").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("solver.cells") && message.contains("`voronoi`") && message.contains("`lime`"), "{message}");
     }
 }
