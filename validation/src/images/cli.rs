@@ -11,14 +11,15 @@ use stop_raytrace::{RayLayout, RaytraceParams};
 #[derive(Debug, clap::Args)]
 pub struct LimeImagesArgs {
     /// STOP's populations of model A on STOP's own grid (written by `stop lime
-    /// validation/models/lime_modelA.toml`, or `modelA_own_grid_pops.tsv` of `stop-validate
-    /// lime-modela --populations-dir`).
+    /// validation/models/lime_modelA.toml`, or `modelA_own_grid_pops_<cells>.tsv` of
+    /// `stop-validate lime-modela --populations-dir`); repeat for both cells.
     #[arg(long)]
-    pub populations: Option<PathBuf>,
-    /// STOP's populations of model A solved on LIME's seed1 grid (`modelA_lime_grid_pops.tsv`
-    /// of `stop-validate lime-modela --populations-dir`).
+    pub populations: Vec<PathBuf>,
+    /// STOP's populations of model A solved on LIME's seed1 grid
+    /// (`modelA_lime_grid_pops_<cells>.tsv` of `stop-validate lime-modela --populations-dir`);
+    /// repeat for both cells.
     #[arg(long)]
-    pub lime_grid_populations: Option<PathBuf>,
+    pub lime_grid_populations: Vec<PathBuf>,
     /// STOP's model file of model A.
     #[arg(long)]
     pub model: Option<PathBuf>,

@@ -4,6 +4,7 @@ use super::compare::{CubeFigures, RING_EDGES_AU, figures, pixel_residuals, ring_
 use super::lime_inputs::read_reference_cube;
 use super::reference_path;
 use std::fmt::Write as _;
+use crate::modela::Cells;
 use std::path::{Path, PathBuf};
 use stop_model::file::ImageUnit;
 use stop_physics::constants::AU_CM;
@@ -24,11 +25,18 @@ pub const JY_PER_K_RATIO: f64 = 1e-5;
 pub enum PopulationSource {
     /// LIME's own grid and populations (seed1 `grid_5.fits.gz`).
     LimeGrid,
-    /// A STOP population file solved on LIME's seed1 grid.
-    StopOnLimeGrid(PathBuf),
+    /// A STOP population file solved on LIME's seed1 grid with the given cells.
+    StopOnLimeGrid(PathBuf, Cells),
+    /// A STOP population file of the default cells solved on LIME's seed1 grid, its points
+    /// beyond [`HYBRID_OUTER_AU`] replaced by LIME's: what remains must be LIME's image.
+    HybridOnLimeGrid(PathBuf),
     /// A STOP population file on STOP's own grid.
-    StopOwnGrid(PathBuf),
+    StopOwnGrid(PathBuf, Cells),
 }
+
+/// Beyond this radius (au) LIME's Voronoi cells span hundreds of au and the default cells
+/// differ from LIME's by construction (`modela::cells`).
+pub const HYBRID_OUTER_AU: f64 = 300.0;
 
 /// The report: text, passed and failed checks.
 #[derive(Debug, Clone)]
@@ -55,7 +63,7 @@ impl ImagesReport {
         Self { model_a: model_a.to_path_buf(), text, passed: 0, failed: 0 }
     }
 
-    fn check(&mut self, ok: bool, what: &str) {
+    pub(crate) fn check(&mut self, ok: bool, what: &str) {
         let _ = writeln!(self.text, "  [{}] {what}", if ok { "PASS" } else { "FAIL" });
         if ok {
             self.passed += 1;
@@ -84,8 +92,13 @@ impl ImagesReport {
         let same_runs = ["fixedgrid_seed4", "fixedgrid_seed5"];
         let (same_grid, label, others) = match &source {
             PopulationSource::LimeGrid => (true, "LIME seed1 grid + populations".to_owned(), same_runs),
-            PopulationSource::StopOnLimeGrid(p) => (true, format!("STOP populations on LIME's seed1 grid {}", p.display()), same_runs),
-            PopulationSource::StopOwnGrid(p) => (false, format!("STOP populations on STOP's own grid {}", p.display()), ["seed2", "seed3"]),
+            PopulationSource::StopOnLimeGrid(p, cells) => (true, format!("STOP populations ({} cells) on LIME's seed1 grid {}", cells.name(), p.display()), same_runs),
+            PopulationSource::HybridOnLimeGrid(p) => (
+                true,
+                format!("STOP populations (linear cells) inside {HYBRID_OUTER_AU} au + LIME seed1's beyond, on LIME's seed1 grid {}", p.display()),
+                same_runs,
+            ),
+            PopulationSource::StopOwnGrid(p, cells) => (false, format!("STOP populations ({} cells) on STOP's own grid {}", cells.name(), p.display()), ["seed2", "seed3"]),
         };
         let _ = writeln!(self.text, "\n== {stem}: {label}; all images traced in {seconds:.3} s ==");
         let n = cube.n_pixels;
@@ -174,15 +187,24 @@ impl ImagesReport {
             &format!("Jy/pixel per K: STOP {ratio_ours:.6e}, LIME {jy_per_k_lime:.6e} (within {JY_PER_K_RATIO:e})"),
         );
         let flux_diff = (f_ours_jy.integrated / f_lime_jy.integrated - 1.0).abs();
-        if same_grid {
+        if let PopulationSource::StopOnLimeGrid(_, Cells::Linear) = source {
+            let _ = writeln!(
+                self.text,
+                "  linear cells: beyond ~{HYBRID_OUTER_AU} au STOP's J=3-4 sit below LIME's constant-cell values by construction\n  \
+                 (lime-modela, modela::cells); the next part puts LIME's populations there and must then be LIME's image"
+            );
+        } else if same_grid {
             self.check(flux_diff <= SAME_GRID_INTEGRATED_FLUX, &format!("integrated flux within {} of LIME's (same grid): {}", pct(SAME_GRID_INTEGRATED_FLUX), pct(flux_diff)));
             self.check(ours_p90 <= SAME_GRID_PIXEL_P90, &format!("per-pixel p90 within {} (same grid): {}", pct(SAME_GRID_PIXEL_P90), pct(ours_p90)));
         } else {
             // LIME's own grid-to-grid spread of the integrated flux (seeds 2, 3 vs seed1)
             let spread = f_other.iter().map(|f| rel(f.integrated).abs()).fold(0.0, f64::max);
             self.check(flux_diff <= spread, &format!("integrated flux within LIME's grid-to-grid spread {}: {}", pct(spread), pct(flux_diff)));
-            let lime_p90 = others_res.iter().map(|r| r.1).fold(0.0, f64::max);
-            self.check(ours_p90 <= lime_p90, &format!("per-pixel p90 within LIME's grid-to-grid p90 {}: {}", pct(lime_p90), pct(ours_p90)));
+            let _ = writeln!(
+                self.text,
+                "  per-pixel p90 against LIME seed1 on another grid is mostly the grid's (one draw; images::geometry):\n  \
+                 judged below in two parts, the grid's and the populations'"
+            );
         }
         Ok(())
     }

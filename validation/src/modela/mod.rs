@@ -11,32 +11,81 @@
 //!    (`seed1/grid_5.fits.gz`) and is compared point by point with `seed1/pops.tsv.gz`. The
 //!    yardstick is LIME's same-grid noise (seed1 against `fixedgrid_seed4`, `_seed5`).
 
+pub mod cells;
 pub mod cli;
 pub mod compare;
 pub mod diagnose;
 pub mod reference;
 pub mod run;
 
+use stop_lime::solve::params::CellPopulations;
+
+/// How STOP's solver treats a Voronoi cell along the photon paths, as the runners choose it
+/// (`--cells`) and as a population file records it (`# cells = …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Cells {
+    /// STOP's default: populations linear in the cell, the model's densities along the path.
+    Linear,
+    /// LIME-compatible: the point's populations and densities over its whole cell
+    /// (`CellPopulations::Lime`), the implementation check against LIME's noise.
+    Lime,
+}
+
+impl Cells {
+    /// The name used on the command line and in population files.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Cells::Linear => "linear",
+            Cells::Lime => "lime",
+        }
+    }
+
+    /// The solver setting.
+    #[must_use]
+    pub fn solver(self) -> CellPopulations {
+        match self {
+            Cells::Linear => CellPopulations::Linear,
+            Cells::Lime => CellPopulations::Lime,
+        }
+    }
+
+    /// The mode a population file was solved with (its `cells` metadata entry). Files
+    /// without one were written before the modes existed, when every solve was linear; the
+    /// returned note says so, for the report.
+    ///
+    /// # Errors
+    /// A `cells` entry naming neither mode.
+    pub fn of_file(metadata: &[(String, String)], path: &std::path::Path) -> anyhow::Result<(Cells, Option<String>)> {
+        match metadata.iter().find(|(k, _)| k == "cells").map(|(_, v)| v.as_str()) {
+            Some("linear") => Ok((Cells::Linear, None)),
+            Some("lime") => Ok((Cells::Lime, None)),
+            Some(other) => anyhow::bail!("{}: `# cells = {other}`: expected `linear` or `lime`", path.display()),
+            None => Ok((
+                Cells::Linear,
+                Some(format!("{}: no `# cells` entry (written before the cells modes): taken as linear, the only mode then", path.display())),
+            )),
+        }
+    }
+}
+
 /// Levels with a smaller fractional population are left out of every statistic ("levels
 /// with p > 0.01", reference README, noise table).
 pub const POPULATION_FLOOR: f64 = 0.01;
 
-/// One table cell: the mean of `ours / reference − 1` in per cent over the `(ours, reference)`
-/// pairs whose reference population exceeds [`POPULATION_FLOOR`], as `{:>+8.3}`, or `-` when
-/// there is none.
-fn mean_deviation_cell(pairs: impl Iterator<Item = (f64, f64)>) -> String {
+/// The mean of `ours / reference − 1` over the `(ours, reference)` pairs whose reference
+/// population exceeds [`POPULATION_FLOOR`]; `None` when there is none.
+fn mean_deviation(pairs: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
     let devs: Vec<f64> = pairs
         .filter(|&(_, reference)| reference > POPULATION_FLOOR)
         .map(|(ours, reference)| ours / reference - 1.0)
         .collect();
-    if devs.is_empty() {
-        format!("{:>8}", "-")
-    } else {
-        format!(
-            "{:>+8.3}",
-            100.0 * devs.iter().sum::<f64>() / devs.len() as f64
-        )
-    }
+    (!devs.is_empty()).then(|| devs.iter().sum::<f64>() / devs.len() as f64)
+}
+
+/// One table cell: [`mean_deviation`] in per cent as `{:>+8.3}`, or `-` when there is none.
+fn mean_deviation_cell(pairs: impl Iterator<Item = (f64, f64)>) -> String {
+    mean_deviation(pairs).map_or_else(|| format!("{:>8}", "-"), |d| format!("{:>+8.3}", 100.0 * d))
 }
 
 /// LIME's same-grid noise, point by point (levels with p > 0.01; seed1, fixedgrid_seed4,
@@ -94,5 +143,23 @@ impl ModelAReport {
 
     fn check(&mut self, label: String, passed: bool) {
         self.checks.push(Check { label, passed });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cells;
+    use std::path::Path;
+
+    #[test]
+    fn a_population_file_names_its_cells_or_is_taken_as_linear_with_a_note() {
+        let meta = |v: &str| vec![("cells".to_owned(), v.to_owned())];
+        let path = Path::new("p.tsv");
+        assert_eq!(Cells::of_file(&meta("lime"), path).ok(), Some((Cells::Lime, None)));
+        assert_eq!(Cells::of_file(&meta("linear"), path).ok(), Some((Cells::Linear, None)));
+        let (cells, note) = Cells::of_file(&[], path).unwrap_or((Cells::Lime, None));
+        assert!(cells == Cells::Linear && note.is_some_and(|n| n.contains("p.tsv")));
+        let err = Cells::of_file(&meta("voronoi"), path).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("p.tsv") && err.contains("cells = voronoi"), "{err}");
     }
 }

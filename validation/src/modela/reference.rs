@@ -10,7 +10,7 @@ use std::path::Path;
 /// abundance conv_flag`.
 const POPS_LEADING_COLUMNS: usize = 9;
 
-/// Column of the radius `r_m` in `pops.tsv.gz`.
+/// Column of the radius `r_m` in `pops.tsv.gz` (after `id` and the position `x_m y_m z_m`).
 const POPS_R_COLUMN: usize = 4;
 
 /// Columns of `pops_binned_3seeds.tsv` before the levels: `r_lo_m r_hi_m r_mid_m n_points`.
@@ -24,6 +24,8 @@ pub const BINNED_LEVELS: usize = 8;
 pub struct LimePops {
     /// Grid point index (`id`), equal to the row of the run's `GRID` table.
     pub ids: Vec<usize>,
+    /// Position, m (`x_m`, `y_m`, `z_m`).
+    pub positions_m: Vec<[f64; 3]>,
     /// Distance from the centre, m (`r_m`).
     pub r_m: Vec<f64>,
     /// Levels per point.
@@ -120,7 +122,8 @@ pub fn read_lime_pops(path: &Path) -> anyhow::Result<LimePops> {
         .map(|(_, l)| l.split('\t').map(str::trim).collect())
         .unwrap_or_default();
     anyhow::ensure!(
-        header.get(POPS_R_COLUMN) == Some(&"r_m")
+        header.get(1) == Some(&"x_m")
+            && header.get(POPS_R_COLUMN) == Some(&"r_m")
             && header.get(POPS_LEADING_COLUMNS) == Some(&"pop_0"),
         "{}: line 1: expected the header `id x_m y_m z_m r_m … conv_flag pop_0 …`",
         path.display()
@@ -128,6 +131,7 @@ pub fn read_lime_pops(path: &Path) -> anyhow::Result<LimePops> {
     let n_levels = header.len() - POPS_LEADING_COLUMNS;
     let mut out = LimePops {
         ids: Vec::new(),
+        positions_m: Vec::new(),
         r_m: Vec::new(),
         n_levels,
         pops: Vec::new(),
@@ -142,6 +146,7 @@ pub fn read_lime_pops(path: &Path) -> anyhow::Result<LimePops> {
             i_line + 1
         );
         out.ids.push(id as usize);
+        out.positions_m.push([v[1], v[2], v[3]]);
         out.r_m.push(v[POPS_R_COLUMN]);
         out.pops.extend_from_slice(&v[POPS_LEADING_COLUMNS..]);
     }

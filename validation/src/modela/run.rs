@@ -5,7 +5,7 @@ use super::compare::{
 };
 use super::reference::{BINNED_LEVELS, BinnedProfiles, LimePops, read_binned, read_lime_pops};
 use super::{
-    BINNED_SEED_REL_STD_MEDIAN, BINNED_SEED_REL_STD_P90, Check, ModelAReport, POPULATION_FLOOR,
+    BINNED_SEED_REL_STD_MEDIAN, BINNED_SEED_REL_STD_P90, Cells, Check, ModelAReport, POPULATION_FLOOR,
     SAME_GRID_REL_STD_MAX, SAME_GRID_REL_STD_MEDIAN, SAME_GRID_REL_STD_P90, SAME_GRID_REL_STD_P99,
     mean_deviation_cell,
 };
@@ -51,8 +51,13 @@ pub struct ModelAOptions {
     /// Redraw the photons every iteration as LIME does (no Ng acceleration) instead of
     /// STOP's fixed photon set.
     pub lime_rays: bool,
-    /// Directory to write STOP's populations to (`modelA_own_grid_pops.tsv`,
-    /// `modelA_lime_grid_pops.tsv`), e.g. for `stop-validate lime-images`.
+    /// The solver's cells: LIME-compatible (judged by LIME's noise) or STOP's default (its
+    /// difference explained and judged where the cells do not matter, [`super::cells`]).
+    pub cells: Cells,
+    /// Photons per point, if not the model file's (LIME's 200).
+    pub photons: Option<usize>,
+    /// Directory to write STOP's populations to (`modelA_own_grid_pops_<cells>.tsv`,
+    /// `modelA_lime_grid_pops_<cells>.tsv`), e.g. for `stop-validate lime-images`.
     pub populations_dir: Option<PathBuf>,
     /// STOP's populations on its own grid from an earlier run (a file written through
     /// `populations_dir` or by `stop lime`): compared instead of solving again.
@@ -85,6 +90,10 @@ fn solve_on(
     if options.lime_rays {
         params.rays = RaySchedule::EveryIteration;
     }
+    params.cells = options.cells.solver();
+    if let Some(photons) = options.photons {
+        params.rays_per_point = photons;
+    }
     let start = if file.solver.initial_populations == InitialPopulations::Zero {
         StartFrom::Zero
     } else {
@@ -92,8 +101,9 @@ fn solve_on(
     };
     let n_interior = is_sink.iter().filter(|s| !**s).count();
     let head = format!(
-        "  STOP: {n_interior} interior + {} sink points, {} photons per point ({:?}), {} iterations at most, start {start:?}",
+        "  STOP: {n_interior} interior + {} sink points, {} cells, {} photons per point ({:?}), {} iterations at most, start {start:?}",
         is_sink.len() - n_interior,
+        options.cells.name(),
         params.rays_per_point,
         params.rays,
         params.max_iterations
@@ -125,7 +135,8 @@ fn solve_on(
     })
 }
 
-/// Solves (and saves the populations as `save_as` in `--populations-dir`, if given), or reads
+/// Solves (and saves the populations as `<save_as>_<cells>.tsv` in `--populations-dir`, if
+/// given), or reads
 /// `previous` after checking it was written for these points.
 fn load_or_solve(
     file: &ModelFile,
@@ -140,11 +151,23 @@ fn load_or_solve(
         let (positions_m, is_sink) = (mesh.positions_m, mesh.is_sink);
         let solved = solve_on(file, mesh, options, out, log)?;
         if let Some(dir) = &options.populations_dir {
-            write_pops(dir, save_as, positions_m, is_sink, &solved, out)?;
+            let name = format!("{save_as}_{}.tsv", options.cells.name());
+            write_pops(dir, &name, positions_m, is_sink, options.cells, &solved, out)?;
         }
         return Ok(solved);
     };
     let read = PopulationFile::read(path)?;
+    let (cells, note) = Cells::of_file(&read.metadata, path)?;
+    if let Some(note) = note {
+        let _ = writeln!(out, "  {note}");
+    }
+    anyhow::ensure!(
+        cells == options.cells,
+        "{}: solved with {} cells, the run checks {} cells (--cells)",
+        path.display(),
+        cells.name(),
+        options.cells.name()
+    );
     anyhow::ensure!(
         read.matches_grid(mesh.positions_m),
         "{}: written for other grid points",
@@ -185,6 +208,7 @@ fn write_pops(
     name: &str,
     positions_m: &[[f64; 3]],
     is_sink: &[bool],
+    cells: Cells,
     solved: &Solved,
     out: &mut String,
 ) -> anyhow::Result<()> {
@@ -196,6 +220,7 @@ fn write_pops(
                 "model".to_owned(),
                 "LIME model A (stop-validate lime-modela)".to_owned(),
             ),
+            ("cells".to_owned(), cells.name().to_owned()),
             ("iterations".to_owned(), solved.iterations.to_string()),
             ("status".to_owned(), solved.status.clone()),
         ],
@@ -343,7 +368,7 @@ fn own_grid(
         },
         options,
         options.own_grid_populations.as_ref(),
-        "modelA_own_grid_pops.tsv",
+        "modelA_own_grid_pops",
         out,
         log,
     )?;
@@ -387,8 +412,26 @@ fn own_grid(
         out,
         "    (noise.json over all 31 levels: median {BINNED_SEED_REL_STD_MEDIAN:.3e}, p90 {BINNED_SEED_REL_STD_P90:.3e})"
     );
-    for c in binned_checks("own grid", &deviations, &scatter) {
-        report.check(c.label, c.passed);
+    match options.cells {
+        Cells::Lime => {
+            for c in binned_checks("own grid, lime cells", &deviations, &scatter) {
+                report.check(c.label, c.passed);
+            }
+        }
+        Cells::Linear => {
+            // the default cells differ from LIME's by construction outside ~300 au
+            // (modela::cells); judged where the cells do not matter
+            let (inner, ours_inner) = super::cells::inner_bins(&profiles, &ours);
+            let deviations = Quantiles::of(binned_deviations(&ours_inner, &inner, POPULATION_FLOOR));
+            let scatter = Quantiles::of(seed_scatter(&inner, POPULATION_FLOOR));
+            let _ = writeln!(out, "  linear cells: bins inside {} au only (modela::cells):", super::cells::INNER_AU);
+            quantile_row(out, "LIME seed-to-seed rel std", &scatter);
+            quantile_row(out, "STOP |STOP / LIME mean - 1|", &deviations);
+            let who = format!("own grid, linear cells, inside {} au", super::cells::INNER_AU);
+            for c in binned_checks(&who, &deviations, &scatter) {
+                report.check(c.label, c.passed);
+            }
+        }
     }
     Ok(())
 }
@@ -426,7 +469,7 @@ fn lime_grid(
         },
         options,
         options.lime_grid_populations.as_ref(),
-        "modelA_lime_grid_pops.tsv",
+        "modelA_lime_grid_pops",
         out,
         log,
     )?;
@@ -439,6 +482,7 @@ fn lime_grid(
     let n = solved.n_levels;
     let mut ours = LimePops {
         ids: seed1.ids.clone(),
+        positions_m: seed1.positions_m.clone(),
         r_m: seed1.r_m.clone(),
         n_levels: n,
         pops: Vec::with_capacity(seed1.pops.len()),
@@ -465,6 +509,7 @@ fn lime_grid(
         "    {:<34} {:>6} {SAME_GRID_REL_STD_MEDIAN:>10.3e} {SAME_GRID_REL_STD_P90:>10.3e} {SAME_GRID_REL_STD_P99:>10.3e} {SAME_GRID_REL_STD_MAX:>10.3e}",
         "LIME seed1/4/5, 3 runs (README)", 28_987
     );
+    let mut fixed = Vec::new();
     for run in ["fixedgrid_seed4", "fixedgrid_seed5"] {
         let other = read_lime_pops(&options.model_a_dir.join(run).join("pops.tsv.gz"))?;
         quantile_row(
@@ -472,27 +517,39 @@ fn lime_grid(
             &format!("LIME {run} vs seed1"),
             &same_grid_quantiles(&other, &seed1)?,
         );
+        fixed.push(other);
     }
     let q = same_grid_quantiles(&ours, &seed1)?;
-    quantile_row(out, "STOP vs LIME seed1", &q);
-    signed_bias_table(out, &ours, &seed1);
-    let _ = writeln!(
-        out,
-        "  outside 300 au LIME gives a point's density and populations to its whole Voronoi cell, which there\n  \
-         spans hundreds of au: J=3-4 come out over-excited. `--part diagnose` measures it (module docs: modela::diagnose)."
-    );
-    for c in same_grid_checks("LIME grid", &q) {
-        report.check(c.label, c.passed);
+    quantile_row(out, &format!("STOP ({} cells) vs LIME seed1", options.cells.name()), &q);
+    signed_bias_table(out, &ours, &seed1, &fixed);
+    match options.cells {
+        Cells::Lime => {
+            for c in same_grid_checks("LIME grid, lime cells", &q) {
+                report.check(c.label, c.passed);
+            }
+        }
+        Cells::Linear => {
+            let _ = writeln!(
+                out,
+                "  linear cells: outside 300 au LIME gives a point's density and populations to its whole Voronoi cell,\n  \
+                 which there spans hundreds of au, and its J=3-4 come out over-excited; STOP's default follows the\n  \
+                 model's n(r). `--cells lime` is the implementation check; here (modela::cells):"
+            );
+            let checks = super::cells::inner_checks(out, &ours, &seed1, &fixed)?;
+            for c in checks.into_iter().chain(super::cells::outer_bias_checks(&ours, &seed1, &fixed)) {
+                report.check(c.label, c.passed);
+            }
+        }
     }
     Ok(())
 }
 
 /// Mean signed deviation STOP/LIME − 1 per radius decade and level 0–7 (same grid), to show
 /// where any systematic difference sits.
-fn signed_bias_table(out: &mut String, ours: &LimePops, lime: &LimePops) {
+fn signed_bias_table(out: &mut String, ours: &LimePops, lime: &LimePops, fixed: &[LimePops]) {
     let _ = writeln!(
         out,
-        "  mean of STOP/LIME - 1 (%) on the same points, by radius (levels with p > 0.01):"
+        "  mean of X/LIME seed1 - 1 (%) on the same points, by radius (levels with p > 0.01):"
     );
     let _ = writeln!(
         out,
@@ -508,18 +565,12 @@ fn signed_bias_table(out: &mut String, ours: &LimePops, lime: &LimePops) {
         let rows: Vec<usize> = (0..lime.n_points())
             .filter(|&i| lime.r_m[i] >= w[0] * AU_M && lime.r_m[i] < w[1] * AU_M)
             .collect();
-        let cells: String = (0..BINNED_LEVELS)
-            .map(|l| {
-                mean_deviation_cell(rows.iter().map(|&i| (ours.point(i)[l], lime.point(i)[l])))
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "    {:>7.1}-{:<8.1} {:>6} {cells}",
-            w[0],
-            w[1],
-            rows.len()
-        );
+        for (who, run) in std::iter::once(("STOP", ours)).chain(fixed.iter().map(|f| ("LIME fixedgrid", f))) {
+            let cells: String = (0..BINNED_LEVELS)
+                .map(|l| mean_deviation_cell(rows.iter().map(|&i| (run.point(i)[l], lime.point(i)[l]))))
+                .collect();
+            let _ = writeln!(out, "    {:>7.1}-{:<8.1} {:>6} {cells}  {who}", w[0], w[1], rows.len());
+        }
     }
 }
 
