@@ -13,7 +13,8 @@
 //! local ALI) would return them up to Monte-Carlo noise. The tables show, per radius band
 //! and level, the mean departure after one step and at STOP's fixed point of the points
 //! outside 100 au with everything inside held at LIME's values (inside 100 au the two codes
-//! agree to < 0.1 %), for STOP's variants: linear or constant cells, 200 or 2000 photons.
+//! agree to < 0.1 %), for STOP's variants: linear, constant or LIME's cells, 200 or 2000
+//! photons.
 //! With `--lime-grid-populations` (an earlier `lime-grid` run of the same solver) the step
 //! from STOP's own populations must return them; a file from another solver version will not.
 //!
@@ -21,7 +22,7 @@
 //! STOP's fixed point −1.7 / −6.4 % and −6.1 / −13.5 % against LIME; 2000 photons change this
 //! by < 0.3 points at 300–1000 au (not Monte-Carlo noise); populations constant in each cell
 //! (LIME's) −1.3 / −3.7 % and −6.2 / −8.7 %; populations **and densities** constant in each
-//! cell, as LIME does (measured with a throwaway patch of the path stations, not in the tree),
+//! cell, as LIME does (then measured with a throwaway patch; now `CellPopulations::Lime`),
 //! +0.8 / +1.1 % and −0.8 / −0.6 %, inside LIME's own same-grid scatter there (fixedgrid
 //! runs: +0.4…+1.0 % and −0.8…−4.7 % for J = 3–4). The bias is LIME's approximation: a
 //! Voronoi cell of the sparse outer envelope spans hundreds of au, and LIME gives all of it
@@ -290,6 +291,11 @@ pub fn outer_step(
             CellPopulations::Linear,
             10 * params.rays_per_point,
         ),
+        (
+            "from LIME: lime, 200",
+            CellPopulations::Lime,
+            params.rays_per_point,
+        ),
     ];
     for (label, cells, photons) in variants {
         let after = step_from(&setup, &lime_full, &ids, &params, cells, photons);
@@ -299,6 +305,7 @@ pub fn outer_step(
     for (label, cells) in [
         ("fixed point: linear", CellPopulations::Linear),
         ("fixed point: constant", CellPopulations::Constant),
+        ("fixed point: lime", CellPopulations::Lime),
     ] {
         let (after, changes) = outer_fixed_point(&setup, &lime_full, &ids, &params, cells);
         band_rows(out, label, &r_m, &lime_rows, &after, n);
