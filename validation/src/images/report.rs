@@ -194,12 +194,22 @@ impl ImagesReport {
                  (lime-modela, modela::cells); the next part puts LIME's populations there and must then be LIME's image"
             );
         } else if same_grid {
-            self.check(flux_diff <= SAME_GRID_INTEGRATED_FLUX, &format!("integrated flux within {} of LIME's (same grid): {}", pct(SAME_GRID_INTEGRATED_FLUX), pct(flux_diff)));
-            self.check(ours_p90 <= SAME_GRID_PIXEL_P90, &format!("per-pixel p90 within {} (same grid): {}", pct(SAME_GRID_PIXEL_P90), pct(ours_p90)));
+            let what = match &source {
+                PopulationSource::LimeGrid => "the ray tracer (LIME's populations)".to_owned(),
+                PopulationSource::HybridOnLimeGrid(_) => {
+                    format!("STOP's linear-cell populations inside {HYBRID_OUTER_AU} au and the ray tracer (LIME's populations beyond)")
+                }
+                _ => "STOP's lime-cell populations and the ray tracer".to_owned(),
+            };
+            self.check(
+                flux_diff <= SAME_GRID_INTEGRATED_FLUX,
+                &format!("{stem}, {what}: integrated flux within {} of LIME's (same grid): {}", pct(SAME_GRID_INTEGRATED_FLUX), pct(flux_diff)),
+            );
+            self.check(ours_p90 <= SAME_GRID_PIXEL_P90, &format!("{stem}, {what}: per-pixel p90 within {} (same grid): {}", pct(SAME_GRID_PIXEL_P90), pct(ours_p90)));
         } else {
             // LIME's own grid-to-grid spread of the integrated flux (seeds 2, 3 vs seed1)
             let spread = f_other.iter().map(|f| rel(f.integrated).abs()).fold(0.0, f64::max);
-            self.check(flux_diff <= spread, &format!("integrated flux within LIME's grid-to-grid spread {}: {}", pct(spread), pct(flux_diff)));
+            self.check(flux_diff <= spread, &format!("{stem}, STOP's own grid and populations: integrated flux within LIME's grid-to-grid spread {}: {}", pct(spread), pct(flux_diff)));
             let _ = writeln!(
                 self.text,
                 "  per-pixel p90 against LIME seed1 on another grid is mostly the grid's (one draw; images::geometry):\n  \

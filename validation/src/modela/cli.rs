@@ -46,6 +46,11 @@ pub struct LimeModelAArgs {
     /// solving on LIME's grid; with `--part diagnose`, the populations a step must return.
     #[arg(long)]
     pub lime_grid_populations: Option<PathBuf>,
+    /// With `--cells linear`: STOP's lime-cells populations on LIME's grid (an earlier `--cells
+    /// lime` run's `modelA_lime_grid_pops_lime.tsv`); beyond 300 au the linear cells' difference
+    /// to LIME must equal their difference to these.
+    #[arg(long)]
+    pub lime_cells_populations: Option<PathBuf>,
 }
 
 /// Runs the comparisons (progress on stderr), prints the report and `N passed, M failed`.
@@ -82,6 +87,7 @@ pub fn run_cli(args: &LimeModelAArgs) -> anyhow::Result<ExitCode> {
         populations_dir: args.populations_dir.clone(),
         own_grid_populations: args.own_grid_populations.clone(),
         lime_grid_populations: args.lime_grid_populations.clone(),
+        lime_cells_populations: args.lime_cells_populations.clone(),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))

@@ -17,6 +17,7 @@ pub mod compare;
 pub mod diagnose;
 pub mod reference;
 pub mod run;
+mod tables;
 
 use stop_lime::solve::params::CellPopulations;
 

@@ -1,13 +1,13 @@
 //! Solving model A with `stop-lime` on STOP's own grid and on LIME's grid, and the report.
 
+use super::tables::{binned_table, quantile_row, signed_bias_table};
 use super::compare::{
     Quantiles, bin_means, binned_deviations, relative_std_over_runs, seed_scatter,
 };
-use super::reference::{BINNED_LEVELS, BinnedProfiles, LimePops, read_binned, read_lime_pops};
+use super::reference::{LimePops, read_binned, read_lime_pops};
 use super::{
     BINNED_SEED_REL_STD_MEDIAN, BINNED_SEED_REL_STD_P90, Cells, Check, ModelAReport, POPULATION_FLOOR,
     SAME_GRID_REL_STD_MAX, SAME_GRID_REL_STD_MEDIAN, SAME_GRID_REL_STD_P90, SAME_GRID_REL_STD_P99,
-    mean_deviation_cell,
 };
 use anyhow::Context as _;
 use std::fmt::Write as _;
@@ -21,9 +21,6 @@ use stop_lime::solve::params::{RaySchedule, SolveParams};
 use stop_lime::solve::setup::Mesh;
 use stop_model::ModelFile;
 use stop_model::file::InitialPopulations;
-
-/// One astronomical unit, m (IAU 2012 B2), for printing radii.
-const AU_M: f64 = 1.495_978_707e11;
 
 /// Which comparisons to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,6 +61,10 @@ pub struct ModelAOptions {
     pub own_grid_populations: Option<PathBuf>,
     /// As `own_grid_populations`, on LIME's grid.
     pub lime_grid_populations: Option<PathBuf>,
+    /// With linear cells: STOP's populations with lime cells on LIME's grid (an earlier
+    /// `--cells lime` run's `modelA_lime_grid_pops_lime.tsv`), for the outer check of
+    /// [`super::cells::outer_bias_checks`].
+    pub lime_cells_populations: Option<PathBuf>,
 }
 
 /// STOP's populations on one grid.
@@ -299,46 +300,6 @@ pub fn same_grid_quantiles(a: &LimePops, b: &LimePops) -> anyhow::Result<Quantil
     )))
 }
 
-fn quantile_row(out: &mut String, label: &str, q: &Quantiles) {
-    let _ = writeln!(
-        out,
-        "    {label:<34} {:>6} {:>10.3e} {:>10.3e} {:>10.3e} {:>10.3e}",
-        q.n, q.median, q.p90, q.p99, q.max
-    );
-}
-
-/// Per level, per bin: LIME's mean and seed scatter beside STOP's bin mean.
-fn binned_table(out: &mut String, profiles: &BinnedProfiles, ours: &[Vec<f64>], counts: &[usize]) {
-    let n_shown = BINNED_LEVELS.min(ours.first().map_or(0, Vec::len));
-    for level in 0..n_shown {
-        let _ = writeln!(
-            out,
-            "  level {level} (J={level}):  r_mid(au)  n LIME/STOP   LIME mean   seed std     STOP      STOP/LIME-1"
-        );
-        for (i_bin, (r, ours_bin)) in profiles.r_mid_m.iter().zip(ours).enumerate() {
-            let (m, s, o) = (
-                profiles.mean[i_bin][level],
-                profiles.seed_std[i_bin][level],
-                ours_bin[level],
-            );
-            let _ = writeln!(
-                out,
-                "              {:>10.2} {:>5}/{:<5} {m:>11.5e} {:>8.3}% {o:>11.5e} {:>+9.3}%{}",
-                r / AU_M,
-                profiles.n_points_seed1[i_bin],
-                counts[i_bin],
-                100.0 * s / m,
-                100.0 * (o / m - 1.0),
-                if m > POPULATION_FLOOR {
-                    ""
-                } else {
-                    "  (p < 0.01: not judged)"
-                }
-            );
-        }
-    }
-}
-
 fn own_grid(
     file: &ModelFile,
     options: &ModelAOptions,
@@ -480,21 +441,7 @@ fn lime_grid(
         seed1.n_levels
     );
     let n = solved.n_levels;
-    let mut ours = LimePops {
-        ids: seed1.ids.clone(),
-        positions_m: seed1.positions_m.clone(),
-        r_m: seed1.r_m.clone(),
-        n_levels: n,
-        pops: Vec::with_capacity(seed1.pops.len()),
-    };
-    for &id in &seed1.ids {
-        anyhow::ensure!(
-            id < grid.is_sink.len() && !grid.is_sink[id],
-            "seed1/pops.tsv.gz: id {id} is not an interior point of grid_5"
-        );
-        ours.pops
-            .extend_from_slice(&solved.pops[id * n..(id + 1) * n]);
-    }
+    let ours = rows_of(&solved.pops, n, &seed1, &grid.is_sink)?;
     let _ = writeln!(
         out,
         "  two-run relative std sqrt(2)|a - b|/(a + b), levels with mean p > 0.01:"
@@ -536,7 +483,12 @@ fn lime_grid(
                  model's n(r). `--cells lime` is the implementation check; here (modela::cells):"
             );
             let checks = super::cells::inner_checks(out, &ours, &seed1, &fixed)?;
-            for c in checks.into_iter().chain(super::cells::outer_bias_checks(&ours, &seed1, &fixed)) {
+            let lime_cells = match &options.lime_cells_populations {
+                Some(path) => Some(stop_rows(path, &grid.positions_m, &seed1, Cells::Lime)?),
+                None => None,
+            };
+            let outer = super::cells::outer_bias_checks(&ours, &seed1, &fixed, lime_cells.as_ref());
+            for c in checks.into_iter().chain(outer) {
                 report.check(c.label, c.passed);
             }
         }
@@ -544,34 +496,31 @@ fn lime_grid(
     Ok(())
 }
 
-/// Mean signed deviation STOP/LIME − 1 per radius decade and level 0–7 (same grid), to show
-/// where any systematic difference sits.
-fn signed_bias_table(out: &mut String, ours: &LimePops, lime: &LimePops, fixed: &[LimePops]) {
-    let _ = writeln!(
-        out,
-        "  mean of X/LIME seed1 - 1 (%) on the same points, by radius (levels with p > 0.01):"
-    );
-    let _ = writeln!(
-        out,
-        "    {:>16} {:>6} {}",
-        "r (au)",
-        "points",
-        (0..BINNED_LEVELS)
-            .map(|l| format!("{:>8}", format!("J={l}")))
-            .collect::<String>()
-    );
-    let edges_au = [0.5, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 2000.1];
-    for w in edges_au.windows(2) {
-        let rows: Vec<usize> = (0..lime.n_points())
-            .filter(|&i| lime.r_m[i] >= w[0] * AU_M && lime.r_m[i] < w[1] * AU_M)
-            .collect();
-        for (who, run) in std::iter::once(("STOP", ours)).chain(fixed.iter().map(|f| ("LIME fixedgrid", f))) {
-            let cells: String = (0..BINNED_LEVELS)
-                .map(|l| mean_deviation_cell(rows.iter().map(|&i| (run.point(i)[l], lime.point(i)[l]))))
-                .collect();
-            let _ = writeln!(out, "    {:>7.1}-{:<8.1} {:>6} {cells}  {who}", w[0], w[1], rows.len());
-        }
+/// STOP's populations `pops` (`n` levels per grid point) in the rows of LIME's seed1
+/// `pops.tsv.gz`.
+fn rows_of(pops: &[f64], n: usize, seed1: &LimePops, is_sink: &[bool]) -> anyhow::Result<LimePops> {
+    let mut out = LimePops {
+        ids: seed1.ids.clone(),
+        positions_m: seed1.positions_m.clone(),
+        r_m: seed1.r_m.clone(),
+        n_levels: n,
+        pops: Vec::with_capacity(seed1.pops.len()),
+    };
+    for &id in &seed1.ids {
+        anyhow::ensure!(id < is_sink.len() && !is_sink[id], "seed1/pops.tsv.gz: id {id} is not an interior point of grid_5");
+        out.pops.extend_from_slice(&pops[id * n..(id + 1) * n]);
     }
+    Ok(out)
+}
+
+/// A STOP population file solved with `cells` on LIME's seed1 grid, in the rows of seed1.
+fn stop_rows(path: &Path, positions_m: &[[f64; 3]], seed1: &LimePops, cells: Cells) -> anyhow::Result<LimePops> {
+    let read = PopulationFile::read(path)?;
+    anyhow::ensure!(read.matches_grid(positions_m), "{}: written for other grid points", path.display());
+    let (found, _) = Cells::of_file(&read.metadata, path)?;
+    anyhow::ensure!(found == cells, "{}: solved with {} cells, expected {}", path.display(), found.name(), cells.name());
+    anyhow::ensure!(read.n_levels == seed1.n_levels, "{}: {} levels, LIME's {}", path.display(), read.n_levels, seed1.n_levels);
+    rows_of(&read.pops, read.n_levels, seed1, &read.is_sink)
 }
 
 /// Runs the chosen comparisons. `log` receives the convergence lines as they come.
