@@ -11,11 +11,15 @@ pub enum Interpolation {
     LogR,
     /// Linear in ln f against ln r, a power law between rows (problem-2 density); values > 0.
     LogLog,
+    /// A row's value held up to the next row's radius: the shells of RATRAN (Hogerheijde & van
+    /// der Tak 2000), each a constant cell starting at its table radius, as RATRAN solved the
+    /// van Zadelhoff et al. (2002) problem-2 tables.
+    Step,
 }
 
 impl Interpolation {
     /// Names accepted in model files.
-    pub const NAMES: &'static str = "`linear`, `log_r`, `log_log`";
+    pub const NAMES: &'static str = "`linear`, `log_r`, `log_log`, `step`";
 
     /// Parse a model-file name.
     #[must_use]
@@ -24,6 +28,7 @@ impl Interpolation {
             "linear" => Some(Self::Linear),
             "log_r" => Some(Self::LogR),
             "log_log" => Some(Self::LogLog),
+            "step" => Some(Self::Step),
             _ => None,
         }
     }
@@ -137,6 +142,14 @@ impl RadialProfile {
                 let (l0, l1) = (self.ln_values[i - 1], self.ln_values[i]);
                 (l0 * (1.0 - t) + l1 * t).exp()
             }
+            // At the last radius the interval is [n-2, n-1] and the row is the last one.
+            Interpolation::Step => {
+                if r_m < r1 {
+                    v0
+                } else {
+                    v1
+                }
+            }
         }
     }
 
@@ -159,6 +172,14 @@ mod tests {
         assert_eq!(p.as_ref().map(|p| p.at(0.5)), Some(0.0));
         // f = 16 r^-2: at r = 2, 4 (to rounding of exp/ln).
         assert!(p.is_some_and(|p| (p.at(2.0) - 4.0).abs() < 1e-12 && p.at(9.0) == 1.0));
+    }
+
+    #[test]
+    fn step_holds_each_row_to_the_next_radius() {
+        let p = RadialProfile::new("p", vec![1.0, 2.0, 4.0], vec![5.0, 3.0, 1.0], Interpolation::Step, Outside::Value(0.0), Outside::Clamp);
+        let at = |r: f64| p.as_ref().map(|p| p.at(r)).unwrap_or(f64::NAN);
+        assert_eq!([at(0.5), at(1.0), at(1.999), at(2.0), at(3.9), at(4.0), at(5.0)], [0.0, 5.0, 5.0, 3.0, 3.0, 1.0, 1.0]);
+        assert_eq!(Interpolation::from_name("step"), Some(Interpolation::Step));
     }
 
     #[test]
