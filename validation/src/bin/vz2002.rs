@@ -55,6 +55,10 @@ struct Cli {
     /// log-uniformly in radius.
     #[arg(long)]
     lime_sampling: bool,
+    /// Problem 2: solve the table as RATRAN's 49 constant shells
+    /// (`vz2002_<p>_ratran_shells.toml`) instead of the continuous interpolation.
+    #[arg(long)]
+    ratran_shells: bool,
     /// Adaptive passes when --adapt > 0.
     #[arg(long, default_value_t = 1)]
     adapt_passes: usize,
@@ -76,7 +80,7 @@ fn main() -> anyhow::Result<ExitCode> {
         "quadratic" => CellPopulations::Quadratic,
         "constant" => CellPopulations::Constant,
         _ => CellPopulations::Linear,
-    }), ng_period: cli.ng_period, diagnose: cli.diagnose, refine: cli.refine, adapt: cli.adapt, adapt_passes: cli.adapt_passes, lime_sampling: cli.lime_sampling };
+    }), ng_period: cli.ng_period, diagnose: cli.diagnose, refine: cli.refine, adapt: cli.adapt, adapt_passes: cli.adapt_passes, lime_sampling: cli.lime_sampling, ratran_shells: cli.ratran_shells };
     let (mut passed, mut failed) = (0, 0);
     for problem in problems {
         let report = run_problem(problem, &models, &reference, &opts, &mut |line| println!("{line}"))?;

@@ -88,7 +88,14 @@ pub struct RunOptions {
     /// thermalised core, where the populations do not change, and leaves the cells largest
     /// at 1e14–1e16 m, where the excitation leaves equilibrium.
     pub lime_sampling: bool,
+    /// Problem 2: solve `vz2002_<p>_ratran_shells.toml` (the table as RATRAN's 49 constant
+    /// shells) instead of the continuous `vz2002_<p>.toml`.
+    pub ratran_shells: bool,
 }
+
+/// Printed after a problem-2 comparison on the continuous table: why RATRAN's J = 3, 4 lie
+/// higher (the figures measured for a5ab56a, 2a at 1000 points).
+const RATRAN_SHELLS_NOTE: &str = "RATRAN solved the table as 49 constant shells, each row (the inner edge: denser, warmer) held to the next radius; on those shells (--ratran-shells) J=3/4 come closer to RATRAN (2a, 1000 points: J3 p90 20.7 -> 14.2 %, J4 19.7 -> 12.7 %)";
 
 /// The outcome of one problem: report text and named checks.
 #[derive(Debug, Clone)]
@@ -138,11 +145,14 @@ impl Solved {
 /// and appends the set-up, the convergence history and the status to `out`.
 fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &RunOptions, n_points: Option<usize>, log: &mut dyn FnMut(&str), out: &mut String) -> anyhow::Result<Solved> {
     let started = Instant::now();
-    let mut file = ModelFile::load(models_dir.join(format!("vz2002_{}.toml", problem.stem())))?;
+    let is_p1 = matches!(problem, Problem::P1a | Problem::P1b);
+    anyhow::ensure!(!(opts.ratran_shells && is_p1), "--ratran-shells: problem {} has no RATRAN shell model (problem 2 only)", problem.stem());
+    let model_name = if opts.ratran_shells { format!("vz2002_{}_ratran_shells.toml", problem.stem()) } else { format!("vz2002_{}.toml", problem.stem()) };
+    let mut file = ModelFile::load(models_dir.join(&model_name))?;
     if let Some(n) = n_points {
         file.grid.n_points = n;
     }
-    let adapt = opts.adapt.unwrap_or(if matches!(problem, Problem::P1a | Problem::P1b) { P1_ADAPT } else { 0.0 });
+    let adapt = opts.adapt.unwrap_or(if is_p1 { P1_ADAPT } else { 0.0 });
     anyhow::ensure!((0.0..1.0).contains(&adapt), "adaptive fraction `{adapt}`: expected in [0, 1)");
     let n_requested = file.grid.n_points;
     let n_passes = if adapt > 0.0 { opts.adapt_passes } else { 0 };
@@ -152,7 +162,7 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
         file.grid.seed = seed;
         file.solver.seed = seed;
     }
-    let log_uniform = matches!(problem, Problem::P1a | Problem::P1b) && !opts.lime_sampling;
+    let log_uniform = is_p1 && !opts.lime_sampling;
     let sampling = if log_uniform {
         file.model.grid_density = Some(ScalarField::Constant(1.0));
         "log-uniform in radius"
@@ -181,7 +191,7 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
     }
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
     let header = format!(
-        "problem {}: {} interior + {} sink points ({}), {} photons per point, tolerance {:.0e}, cell populations {:?}\n",
+        "problem {} ({model_name}): {} interior + {} sink points ({}), {} photons per point, tolerance {:.0e}, cell populations {:?}\n",
         problem.stem(),
         n_interior,
         grid.is_sink.len() - n_interior,
@@ -298,6 +308,9 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                     format!("{} J={j} p90 |dev| {:.1}% <= {:.0}%", problem.stem(), 100.0 * d.p90_abs, 100.0 * P2_SPREAD),
                     d.p90_abs <= P2_SPREAD,
                 ));
+            }
+            if !opts.ratran_shells {
+                let _ = writeln!(out, "  {RATRAN_SHELLS_NOTE}");
             }
         }
     }
