@@ -13,7 +13,8 @@
 //! `STOP_BENCH_LIME_POINTS` (interior points), `STOP_BENCH_LIME_PHOTONS` (per point),
 //! `STOP_BENCH_LIME_ITERATIONS` (most iterations) and `STOP_BENCH_LIME_THREADS` (a comma list,
 //! default `1,2`); the printout then says that the settings are not LIME's.
-//! `STOP_BENCH_LIME_SEED` sets the photon seed (`[solver] seed`; the grid stays that of
+//! `STOP_BENCH_LIME_CELLS` sets `[solver] cells` (`linear`, `quadratic`, `constant` or
+//! `lime`: LIME's first-order cells). `STOP_BENCH_LIME_SEED` sets the photon seed (`[solver] seed`; the grid stays that of
 //! `[grid] seed`) and `STOP_BENCH_LIME_POPS=FILE` writes the interior points' radii and
 //! populations as TSV, for the seed-to-seed noise (`benches/README.md`). Every child prints a
 //! hash of its populations' bits, so two builds can be checked for identical answers.
@@ -36,7 +37,7 @@ use stop_lime::solve::model_run::{build_grid, file_setup};
 use stop_lime::solve::params::{RaySchedule, SolveParams};
 use stop_lime::solve::setup::Mesh;
 use stop_model::ModelFile;
-use stop_model::file::InitialPopulations;
+use stop_model::file::{CellScheme, InitialPopulations};
 
 /// Marks the child process; its value is the thread count (for the printout).
 const CHILD_ENV: &str = "STOP_BENCH_LIME_CHILD";
@@ -50,6 +51,8 @@ const PHOTONS_ENV: &str = "STOP_BENCH_LIME_PHOTONS";
 const ITERATIONS_ENV: &str = "STOP_BENCH_LIME_ITERATIONS";
 /// Thread counts to run, comma-separated (default `1,2`).
 const THREADS_ENV: &str = "STOP_BENCH_LIME_THREADS";
+/// The cell scheme (`[solver] cells`).
+const CELLS_ENV: &str = "STOP_BENCH_LIME_CELLS";
 /// The photon seed (`[solver] seed`).
 const SEED_ENV: &str = "STOP_BENCH_LIME_SEED";
 /// Where to write the populations (TSV: `r_m`, then one column per level).
@@ -133,6 +136,15 @@ fn child() {
     if let Some(n) = env_count(PHOTONS_ENV) {
         file.solver.rays_per_point = n;
     }
+    if let Ok(cells) = std::env::var(CELLS_ENV) {
+        file.solver.cells = match cells.as_str() {
+            "linear" => CellScheme::Linear,
+            "quadratic" => CellScheme::Quadratic,
+            "constant" => CellScheme::Constant,
+            "lime" => CellScheme::Lime,
+            _ => panic!("{CELLS_ENV}=`{cells}`: expected linear, quadratic, constant or lime"),
+        };
+    }
     if let Some(seed) = env_count(SEED_ENV) {
         file.solver.seed = seed as u64;
     }
@@ -164,12 +176,13 @@ fn child() {
         initial_populations(&setup, &molecule, start),
         &params,
         &|| {},
-        &mut |_| {},
+        &mut |stats| println!("history={}", stats.summary()),
     )
     .expect("model A solves");
     let solve_s = clock.elapsed().as_secs_f64() - setup_s;
     println!("threads={}", rayon_threads());
     println!("rays={:?}", params.rays);
+    println!("cells={:?}", params.cells);
     println!("photons={}", params.rays_per_point);
     println!("points={}", grid.is_sink.iter().filter(|s| !**s).count());
     println!("iterations={}", outcome.history.len());
@@ -234,6 +247,13 @@ fn run_child(threads: usize, extra: &[(&str, String)]) -> (f64, Vec<(String, Str
     (wall_s, values)
 }
 
+/// The child's convergence line of every iteration.
+fn print_history(values: &[(String, String)]) {
+    for (_, line) in values.iter().filter(|(k, _)| k == "history") {
+        println!("  {line}");
+    }
+}
+
 /// The populations a child wrote (rows of `write_pops`, radius column dropped), flattened.
 fn read_pops(path: &std::path::Path) -> Vec<f64> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
@@ -271,6 +291,7 @@ fn noise(seeds: &str) {
             get("photons"),
             load_average()
         );
+        print_history(&values);
         runs.push(read_pops(&path));
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -300,7 +321,7 @@ fn main() {
         noise(&seeds);
         return;
     }
-    let reduced: Vec<String> = [POINTS_ENV, PHOTONS_ENV, ITERATIONS_ENV]
+    let reduced: Vec<String> = [POINTS_ENV, PHOTONS_ENV, ITERATIONS_ENV, CELLS_ENV]
         .iter()
         .filter_map(|name| std::env::var(name).ok().map(|v| format!("{name}={v}")))
         .collect();
@@ -322,13 +343,15 @@ fn main() {
         let solve_s: f64 = get("solve_s").parse().unwrap_or(f64::NAN);
         let setup_s: f64 = get("setup_s").parse().unwrap_or(f64::NAN);
         let cpu_s: f64 = get("cpu_s").parse().unwrap_or(f64::NAN);
+        print_history(&values);
         println!("{threads} thread(s): populations hash {}", get("pops_hash"));
         println!(
-            "{threads} thread(s): STOP {wall_s:.1} s wall, {cpu_s:.1} s CPU (set-up + grid {setup_s:.2} s, solve {solve_s:.1} s, {} iterations, {} points x {} photons, {} rays), peak RSS {rss_mb:.1} MB | LIME {:.1} s wall, {:.1} s CPU, {LIME_PEAK_RSS_MB:.0} MB | LIME/STOP wall {:.2}x, CPU {:.2}x, STOP/LIME memory {:.2}x | load after: {}",
+            "{threads} thread(s): STOP {wall_s:.1} s wall, {cpu_s:.1} s CPU (set-up + grid {setup_s:.2} s, solve {solve_s:.1} s, {} iterations, {} points x {} photons, {} rays, {} cells), peak RSS {rss_mb:.1} MB | LIME {:.1} s wall, {:.1} s CPU, {LIME_PEAK_RSS_MB:.0} MB | LIME/STOP wall {:.2}x, CPU {:.2}x, STOP/LIME memory {:.2}x | load after: {}",
             get("iterations"),
             get("points"),
             get("photons"),
             get("rays"),
+            get("cells"),
             LIME_WALL_S[k],
             LIME_CPU_S[k],
             LIME_WALL_S[k] / wall_s,

@@ -28,32 +28,34 @@ pub fn escape_factor(dtau: f64) -> f64 {
     }
 }
 
-/// [`escape_factor`] and the transmission `e^{−Δτ}` from one `exp`: `(1 − e^{−Δτ}) / Δτ`
-/// loses at most 1e-16 / |Δτ| relative, so below [`LINEAR_SERIES_BELOW_TAU`] the series is
-/// summed to its Δτ⁴ term (first omitted term Δτ⁵/720 < 2e-18).
+/// [`escape_factor`] and the transmission `e^{−Δτ}` from at most one `exp`:
+/// `(1 − e^{−Δτ}) / Δτ` loses 1e-16 / |Δτ| relative, so below [`LINEAR_SERIES_BELOW_TAU`]
+/// both come from the series (to its Δτ⁶ term; the first omitted one, Δτ⁷/40320, is < 3e-19).
 ///
 /// ```
 /// use stop_lime::transport::formal::{escape_and_transmission, escape_factor};
 /// for dtau in [0.0, 1e-4, 0.5, 30.0, -2.0] {
 ///     let (escape, transmission) = escape_and_transmission(dtau);
-///     assert!((escape - escape_factor(dtau)).abs() < 1e-13 * escape && transmission == (-dtau).exp());
+///     assert!((escape - escape_factor(dtau)).abs() < 1e-13 * escape && (transmission - (-dtau).exp()).abs() < 1e-16);
 /// }
 /// ```
 #[must_use]
 pub fn escape_and_transmission(dtau: f64) -> (f64, f64) {
-    let transmission = (-dtau).exp();
-    let escape = if dtau.abs() < LINEAR_SERIES_BELOW_TAU {
-        1.0 - dtau * (0.5 - dtau * (1.0 / 6.0 - dtau * (1.0 / 24.0 - dtau / 120.0)))
+    if dtau.abs() < LINEAR_SERIES_BELOW_TAU {
+        // (1 − e^{−Δτ})/Δτ = 1 − Δτ/2 + Δτ²/6 − … + Δτ⁶/5040
+        let escape = 1.0 - dtau * (0.5 - dtau * (1.0 / 6.0 - dtau * (1.0 / 24.0 - dtau * (1.0 / 120.0 - dtau * (1.0 / 720.0 - dtau / 5040.0)))));
+        (escape, 1.0 - dtau * escape)
     } else {
-        (1.0 - transmission) / dtau
-    };
-    (escape, transmission)
+        let transmission = (-dtau).exp();
+        ((1.0 - transmission) / dtau, transmission)
+    }
 }
 
-/// Below this |Δτ| [`linear_source_weights`] sums series (first omitted term of the far
-/// weight Δτ⁵/144 < 1e-17, i.e. < 2e-14 relative), above it the closed forms lose at most
-/// 1e-16 / Δτ² ≈ 1e-10 relative.
-pub const LINEAR_SERIES_BELOW_TAU: f64 = 1e-3;
+/// Below this |Δτ| [`linear_source_weights`] sums series (first omitted terms Δτ⁸/40320 of
+/// `1 − e^{−Δτ}` and Δτ⁷/5760 of the far weight: < 4e-16 relative), above it the closed
+/// forms from one `exp` lose at most ~2e-16 / Δτ² ≈ 2e-12 relative (the far weight's
+/// cancellation) and `1 − e^{−Δτ}` 1e-16 / Δτ.
+pub const LINEAR_SERIES_BELOW_TAU: f64 = 1e-2;
 
 /// Weights `(w_near, w_far)` of the source function at the near and far ends of a segment
 /// of optical depth `Δτ` along which S varies linearly in τ: the segment adds
@@ -74,30 +76,31 @@ pub fn linear_source_weights(dtau: f64) -> (f64, f64) {
     (near, far)
 }
 
-/// [`linear_source_weights`] and, where its closed form evaluates it (`|Δτ| ≥`
-/// [`LINEAR_SERIES_BELOW_TAU`]), the segment's transmission `e^{−Δτ}`, so that a caller
-/// attenuating what lies behind the segment needs no second `exp` (the value is the same
-/// call's, bit for bit).
+/// [`linear_source_weights`] and the segment's transmission `e^{−Δτ}`, from at most one
+/// `exp`, so that a caller attenuating what lies behind the segment needs no second one.
 ///
 /// ```
 /// use stop_lime::transport::formal::{linear_source_weights, linear_source_weights_with_transmission};
-/// let (near, far, transmission) = linear_source_weights_with_transmission(2.0);
-/// assert_eq!((near, far), linear_source_weights(2.0));
-/// assert_eq!(transmission, Some((-2.0f64).exp()));
-/// assert_eq!(linear_source_weights_with_transmission(1e-4).2, None);
+/// for dtau in [1e-4, 2.0] {
+///     let (near, far, transmission) = linear_source_weights_with_transmission(dtau);
+///     assert_eq!((near, far), linear_source_weights(dtau));
+///     assert!((transmission - (-dtau).exp()).abs() < 1e-16);
+/// }
 /// ```
 #[must_use]
-pub fn linear_source_weights_with_transmission(dtau: f64) -> (f64, f64, Option<f64>) {
+pub fn linear_source_weights_with_transmission(dtau: f64) -> (f64, f64, f64) {
     if dtau.abs() < LINEAR_SERIES_BELOW_TAU {
-        // w_far = Δτ/2 − Δτ²/3 + Δτ³/8 − Δτ⁴/30, 1 − e^{−Δτ} = Δτ − Δτ²/2 + Δτ³/6 − Δτ⁴/24
-        let far = dtau * (0.5 - dtau * (1.0 / 3.0 - dtau * (1.0 / 8.0 - dtau / 30.0)));
-        let total = dtau * (1.0 - dtau * (0.5 - dtau * (1.0 / 6.0 - dtau / 24.0)));
-        (total - far, far, None)
+        // w_far = Δτ/2 − Δτ²/3 + Δτ³/8 − Δτ⁴/30 + Δτ⁵/144 − Δτ⁶/840 (the series of
+        // Σ_{n≥2} (−1)ⁿ (n−1) Δτ^{n−1} / n!), 1 − e^{−Δτ} = Δτ − Δτ²/2 + … − Δτ⁶/720 + Δτ⁷/5040
+        let far = dtau * (0.5 - dtau * (1.0 / 3.0 - dtau * (1.0 / 8.0 - dtau * (1.0 / 30.0 - dtau * (1.0 / 144.0 - dtau / 840.0)))));
+        let total =
+            dtau * (1.0 - dtau * (0.5 - dtau * (1.0 / 6.0 - dtau * (1.0 / 24.0 - dtau * (1.0 / 120.0 - dtau * (1.0 / 720.0 - dtau / 5040.0))))));
+        (total - far, far, 1.0 - total)
     } else {
-        let total = -(-dtau).exp_m1();
         let transmission = (-dtau).exp();
+        let total = 1.0 - transmission;
         let far = (total - dtau * transmission) / dtau;
-        (total - far, far, Some(transmission))
+        (total - far, far, transmission)
     }
 }
 

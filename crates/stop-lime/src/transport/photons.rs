@@ -1,4 +1,6 @@
-//! The photons of one grid point: random directions and frequencies, each followed along a
+//! The photons of one grid point: random directions (one in each of as many equal-area cells
+//! of the sphere as there are photons, `SphereStrata`) and frequencies (one in each equal
+//! slice of the line profile), paired at random, each followed along a
 //! straight path through the Voronoi cells to the boundary, accumulating the intensity that
 //! arrives at the point from outside its own cell (Brinch & Hogerheijde 2010 §2.2;
 //! `lime-algorithm.md` §3.2).
@@ -98,6 +100,7 @@ pub struct TraceScratch {
     full_sum: Vec<f64>,
     constant: Vec<f64>,
     transmission: Vec<f64>,
+    direction_strata: Vec<usize>,
 }
 
 /// Sends `n_photons` photons from interior point `i` with the populations `pops`
@@ -133,8 +136,16 @@ pub fn trace_point(
     let v_i = setup.velocity_m_s[i];
     // the largest gain e^{−τ} of a maser path
     let max_maser_gain = (-MASER_TAU_LIMIT).exp();
+    // photon k takes velocity stratum k and direction stratum strata[k], a random pairing
+    let strata = &mut scratch.direction_strata;
+    strata.clear();
+    strata.extend(0..n_photons);
+    for k in (1..n_photons).rev() {
+        strata.swap(k, rng.random_range(0..=k));
+    }
+    let bands = SphereStrata::new(n_photons);
     for k in 0..n_photons {
-        let dir = isotropic(rng);
+        let dir = bands.direction(scratch.direction_strata[k], rng);
         // stratified in velocity: photon k lies in the k-th of n_photons equal bins
         let u = (k as f64 + rng.random::<f64>()) / n_photons as f64;
         let v_centre = dot(dir, v_i);
@@ -148,7 +159,10 @@ pub fn trace_point(
         let (mut local_line_path_m, mut local_dust_path_m) = (0.0, 0.0);
         scratch.own.dtau.clear();
         scratch.own.emitted.clear();
+        scratch.own.transmission.clear();
         let mut reached_boundary = false;
+        // e^{−τ} behind the path so far, per line, kept as a product of the segments'
+        // transmissions (each clipped at the maser limit) instead of an exp per segment
         scratch.transmission.clear();
         scratch.transmission.resize(n_lines, 1.0);
         for _ in 0..MAX_STEPS {
@@ -157,75 +171,58 @@ pub fn trace_point(
             };
             let end_m = std::array::from_fn(|k| x[k] + step.length_m * dir[k]);
             let at = |s: usize| -> [f64; 3] { std::array::from_fn(|k| x[k] + step.length_m * (s as f64 / (STATIONS - 1) as f64) * dir[k]) };
-            let fits = match cells {
-                CellModel::Fitted(fits) => fits,
+            let b = setup.doppler_b_m_s[cell];
+            let segment = if cell == i { &mut scratch.own } else { &mut scratch.segment };
+            match cells {
                 CellModel::Lime => {
                     let v_at = |s: usize| {
                         let x_m = at(s);
                         dot(dir, setup.model.velocity_m_s(&Position::new(x_m[0], x_m[1], x_m[2])))
                     };
                     let v_proj = [start.v_proj_m_s, v_at(1), v_at(2)];
-                    let b = setup.doppler_b_m_s[cell];
                     if cell == i {
+                        // the own cell enters through the local operator only
                         local_line_path_m = mean_gaussian((v_photon - v_proj[0]) / b, (v_photon - v_proj[2]) / b) * step.length_m;
                         local_dust_path_m = step.length_m;
                     } else {
-                        let seg = &mut scratch.segment;
-                        lime_segment_lines(setup, cell, &pops[cell * n_levels..(cell + 1) * n_levels], v_proj, step.length_m, v_photon, seg);
-                        let mut min_tau = f64::INFINITY;
-                        for (l, t) in scratch.transmission.iter_mut().enumerate() {
-                            intensity[l] += *t * seg.emitted[l];
-                            *t = (*t * seg.transmission[l]).min(max_maser_gain);
-                            tau[l] += seg.dtau[l];
-                            min_tau = min_tau.min(tau[l]);
-                        }
-                        if min_tau > OPAQUE_TAU {
-                            reached_boundary = true;
-                            break;
-                        }
+                        lime_segment_lines(setup, cell, &pops[cell * n_levels..(cell + 1) * n_levels], v_proj, step.length_m, v_photon, segment);
                     }
-                    x = end_m;
                     start.v_proj_m_s = v_proj[2];
-                    cell = step.next;
-                    if mesh.is_sink[cell] {
-                        for ((l, line), t) in setup.lines.iter().enumerate().zip(&scratch.transmission) {
-                            intensity[l] += t * line.background;
-                        }
-                        reached_boundary = true;
-                        break;
-                    }
-                    continue;
                 }
-            };
-            let stations = &mut scratch.station_fields;
-            stations.clear();
-            stations.push(start);
-            stations.extend((1..STATIONS).map(|s| station_at(setup, at(s), dir)));
-            scratch.station_pops.resize(STATIONS * n_levels, 0.0);
-            for (s, buf) in scratch.station_pops.chunks_mut(n_levels).enumerate() {
-                populations_at(mesh, pops, fits, cell, at(s), buf);
+                CellModel::Fitted(fits) => {
+                    let stations = &mut scratch.station_fields;
+                    stations.clear();
+                    stations.push(start);
+                    stations.extend((1..STATIONS).map(|s| station_at(setup, at(s), dir)));
+                    scratch.station_pops.resize(STATIONS * n_levels, 0.0);
+                    for (s, buf) in scratch.station_pops.chunks_mut(n_levels).enumerate() {
+                        populations_at(mesh, pops, fits, cell, at(s), buf);
+                    }
+                    segment_lines(setup, cell, stations, &scratch.station_pops, step.length_m, v_photon, segment);
+                    let last = stations[STATIONS - 1];
+                    if cell == i {
+                        // the constant-cell operator of the local iteration: the profile averaged
+                        // over the segment, composite Simpson's rule for the columns in units of
+                        // the point's densities
+                        let profile = mean_gaussian((v_photon - start.v_proj_m_s) / b, (v_photon - last.v_proj_m_s) / b);
+                        let simpson = |f: fn(&Station) -> f64| {
+                            let inner: f64 = (1..STATIONS - 1).map(|s| f(&stations[s]) * if s % 2 == 1 { 4.0 } else { 2.0 }).sum();
+                            step.length_m * (f(&stations[0]) + inner + f(&last)) / (3.0 * (STATIONS - 1) as f64)
+                        };
+                        let relative = |column: f64, own: f64| if own > 0.0 { column / own } else { 0.0 };
+                        local_line_path_m = profile * relative(simpson(|s| s.molecule_m3), setup.molecule_density_m3[cell]);
+                        local_dust_path_m = relative(simpson(|s| s.gas_m3), setup.gas_density_m3[cell]);
+                    }
+                    start = last;
+                }
             }
-            let last = stations[STATIONS - 1];
-            if cell == i {
-                segment_lines(setup, cell, stations, &scratch.station_pops, step.length_m, v_photon, &mut scratch.own);
-                // the constant-cell operator of the local iteration: the profile averaged over
-                // the segment, composite Simpson's rule for the columns in units of the
-                // point's densities
-                let b = setup.doppler_b_m_s[cell];
-                let profile = mean_gaussian((v_photon - start.v_proj_m_s) / b, (v_photon - last.v_proj_m_s) / b);
-                let simpson = |f: fn(&Station) -> f64| {
-                    let inner: f64 = (1..STATIONS - 1).map(|s| f(&stations[s]) * if s % 2 == 1 { 4.0 } else { 2.0 }).sum();
-                    step.length_m * (f(&stations[0]) + inner + f(&last)) / (3.0 * (STATIONS - 1) as f64)
-                };
-                let relative = |column: f64, own: f64| if own > 0.0 { column / own } else { 0.0 };
-                local_line_path_m = profile * relative(simpson(|s| s.molecule_m3), setup.molecule_density_m3[cell]);
-                local_dust_path_m = relative(simpson(|s| s.gas_m3), setup.gas_density_m3[cell]);
-            } else {
-                segment_lines(setup, cell, stations, &scratch.station_pops, step.length_m, v_photon, &mut scratch.segment);
+            if cell != i {
+                let segment = &scratch.segment;
                 let mut min_tau = f64::INFINITY;
-                for l in 0..n_lines {
-                    intensity[l] += (-tau[l].max(MASER_TAU_LIMIT)).exp() * scratch.segment.emitted[l];
-                    tau[l] += scratch.segment.dtau[l];
+                for (l, t) in scratch.transmission.iter_mut().enumerate() {
+                    intensity[l] += *t * segment.emitted[l];
+                    *t = (*t * segment.transmission[l]).min(max_maser_gain);
+                    tau[l] += segment.dtau[l];
                     min_tau = min_tau.min(tau[l]);
                 }
                 if min_tau > OPAQUE_TAU {
@@ -234,11 +231,10 @@ pub fn trace_point(
                 }
             }
             x = end_m;
-            start = last;
             cell = step.next;
             if mesh.is_sink[cell] {
-                for (l, line) in setup.lines.iter().enumerate() {
-                    intensity[l] += (-tau[l].max(MASER_TAU_LIMIT)).exp() * line.background;
+                for ((l, line), t) in setup.lines.iter().enumerate().zip(&scratch.transmission) {
+                    intensity[l] += t * line.background;
                 }
                 reached_boundary = true;
                 break;
@@ -252,8 +248,8 @@ pub fn trace_point(
         }
         let own = &scratch.own;
         for (l, (sum, incoming)) in scratch.full_sum.iter_mut().zip(intensity.iter()).enumerate() {
-            let (own_tau, own_emitted) = (own.dtau.get(l).copied().unwrap_or(0.0), own.emitted.get(l).copied().unwrap_or(0.0));
-            *sum += own_emitted + (-own_tau.max(MASER_TAU_LIMIT)).exp() * incoming;
+            let (own_transmission, own_emitted) = (own.transmission.get(l).copied().unwrap_or(1.0), own.emitted.get(l).copied().unwrap_or(0.0));
+            *sum += own_emitted + own_transmission.min(max_maser_gain) * incoming;
         }
     }
     if matches!(cells, CellModel::Lime) {
@@ -270,12 +266,35 @@ pub fn trace_point(
     }
 }
 
-/// A direction uniform on the unit sphere (uniform azimuth and uniform cos θ).
-fn isotropic(rng: &mut Xoshiro256PlusPlus) -> [f64; 3] {
-    let cos_theta = 2.0 * rng.random::<f64>() - 1.0;
-    let phi = std::f64::consts::TAU * rng.random::<f64>();
-    let sin_theta = (1.0 - cos_theta * cos_theta).max(0.0).sqrt();
-    [sin_theta * phi.cos(), sin_theta * phi.sin(), cos_theta]
+/// The unit sphere cut into `n` cells of equal area 4π/n, one photon direction drawn
+/// uniformly in each (stratified sampling: every direction is still uniform on the sphere,
+/// but the n directions cover it evenly, so the angular integral of J̄ has less variance than
+/// with n independent directions). The cells are `n_bands` zones of constant cos θ (area ∝
+/// their height in cos θ, Archimedes), each cut into equal azimuth sectors; zone b holds
+/// `⌊(b+1)n/m⌋ − ⌊bn/m⌋` sectors and is that many times 2/n high, with m ≈ √(n/π) so that the
+/// cells are about as wide as high at the equator.
+struct SphereStrata {
+    n: usize,
+    n_bands: usize,
+}
+
+impl SphereStrata {
+    fn new(n: usize) -> Self {
+        let n_bands = ((n as f64 / std::f64::consts::PI).sqrt().round() as usize).clamp(1, n.max(1));
+        Self { n, n_bands }
+    }
+
+    /// A uniform direction inside cell `stratum` (0 ≤ stratum < n).
+    fn direction(&self, stratum: usize, rng: &mut Xoshiro256PlusPlus) -> [f64; 3] {
+        let (n, m) = (self.n, self.n_bands);
+        // the zone holding the cell: cells before zone b are ⌊bn/m⌋
+        let band = (0..m).rfind(|&b| b * n / m <= stratum).unwrap_or(0);
+        let (first, in_band) = (band * n / m, (band + 1) * n / m - band * n / m);
+        let cos_theta = -1.0 + 2.0 * (first as f64 + in_band as f64 * rng.random::<f64>()) / n as f64;
+        let phi = std::f64::consts::TAU * ((stratum - first) as f64 + rng.random::<f64>()) / in_band as f64;
+        let sin_theta = (1.0 - cos_theta * cos_theta).max(0.0).sqrt();
+        [sin_theta * phi.cos(), sin_theta * phi.sin(), cos_theta.clamp(-1.0, 1.0)]
+    }
 }
 
 /// The model's fields at `x_m` seen by a photon heading along `dir`.
@@ -291,6 +310,35 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn direction_strata_have_equal_areas_and_cover_the_sphere() {
+        let mut rng = crate::grid::sampling::item_rng(7, 0);
+        for n in [1, 2, 7, 24, 100, 200] {
+            let strata = SphereStrata::new(n);
+            // many draws per cell: the mean of z and of z² over the whole sphere are 0 and 1/3
+            // (a uniform distribution) only if the cells are equal in area and tile it
+            let draws = 400;
+            let (mut sum_z, mut sum_z2, mut sum_x) = (0.0, 0.0, 0.0);
+            for stratum in 0..n {
+                for _ in 0..draws {
+                    let d = strata.direction(stratum, &mut rng);
+                    assert!((d.iter().map(|c| c * c).sum::<f64>() - 1.0).abs() < 1e-12);
+                    (sum_z, sum_z2, sum_x) = (sum_z + d[2], sum_z2 + d[2] * d[2], sum_x + d[0]);
+                }
+            }
+            let total = (n * draws) as f64;
+            // Monte-Carlo tolerance: 5 standard deviations of a mean of `total` draws
+            let tol = 5.0 * (1.0 / 3.0 / total).sqrt();
+            assert!((sum_z / total).abs() < tol && (sum_x / total).abs() < tol, "n = {n}");
+            assert!((sum_z2 / total - 1.0 / 3.0).abs() < tol, "n = {n}: <z²> = {}", sum_z2 / total);
+        }
+        // every cell lies in its own zone and sector: 100 cells, 6 zones
+        let strata = SphereStrata::new(100);
+        assert_eq!(strata.n_bands, 6);
+        let d = strata.direction(0, &mut rng);
+        assert!(d[2] < -1.0 + 2.0 * 16.0 / 100.0 && d[1] >= 0.0);
+    }
 
     #[test]
     fn inverse_cdf_inverts_the_profile() {

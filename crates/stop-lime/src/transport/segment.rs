@@ -9,10 +9,12 @@
 //! ([`mean_gaussian_pair`]), and the source function varies linearly in τ between the half's
 //! ends ([`crate::transport::formal::linear_source_weights`]). A half
 //! whose source function is undefined at an end (no opacity there, or a maser) falls back
-//! to a constant source function, `j Δs (1 − e^{−Δτ}) / Δτ`.
+//! to a constant source function, `j Δs (1 − e^{−Δτ}) / Δτ`. Each half costs at most one
+//! `exp` ([`crate::transport::formal::linear_source_weights_with_transmission`]), and the
+//! segment's transmission per line is returned so that the path needs none.
 
 use crate::solve::setup::SolverSetup;
-use crate::transport::formal::{MASER_TAU_LIMIT, escape_and_transmission, escape_factor, linear_source_weights_with_transmission};
+use crate::transport::formal::{MASER_TAU_LIMIT, escape_and_transmission, linear_source_weights_with_transmission};
 use crate::transport::profile::mean_gaussian_pair;
 
 /// Stations per segment (entry and exit included).
@@ -37,8 +39,8 @@ pub struct SegmentLines {
     pub dtau: Vec<f64>,
     /// Intensity emitted towards the near end, per line, photon-occupation units.
     pub emitted: Vec<f64>,
-    /// Transmission `e^{−Δτ}` of the segment, per line (written by [`lime_segment_lines`]
-    /// only).
+    /// Transmission `e^{−Δτ}` of the segment, per line (the product of its halves'
+    /// transmissions, each clipped at the maser limit).
     pub transmission: Vec<f64>,
     /// The line-independent factors of each pair of halves (work space).
     pairs: Vec<PairFactors>,
@@ -78,6 +80,7 @@ pub fn segment_lines(
     let n_levels = setup.n_levels;
     out.dtau.clear();
     out.emitted.clear();
+    out.transmission.clear();
     let b = setup.doppler_b_m_s[cell];
     let relative = |value: f64, own: f64| if own > 0.0 { value / own } else { 0.0 };
     let n_halves = st.len() - 1;
@@ -97,16 +100,14 @@ pub fn segment_lines(
         let base = cell * n_lines + l;
         let kappa0 = setup.kappa0_m[base];
         let dust_source = setup.dust_source[base];
-        let (mut tau, mut emitted) = (0.0f64, 0.0);
-        // e^{−τ} at the current τ where known without a call: 1 at τ = 0, and after a first
-        // half from τ = 0 the transmission its linear weights computed (the same exp(−Δτ))
-        let mut attenuation = Some(1.0);
+        let dust_alpha = setup.dust_alpha_m[base];
+        let (mut tau, mut emitted, mut transmission) = (0.0f64, 0.0, 1.0f64);
         for (q, &PairFactors { phi, w_mol, w_gas }) in (0..n_halves).step_by(2).zip(&out.pairs) {
             let pop = |s: usize, level: usize| p[(q + s) * n_levels + level];
             // α and j of B&H 2010 eqs. 3–4 in occupation units per unit profile (SolverSetup::kappa0_m)
             let absorb: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * (pop(s, line.lo) * line.weight_ratio - pop(s, line.up)));
             let emit: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * pop(s, line.up));
-            let dust: [f64; 3] = std::array::from_fn(|s| setup.dust_alpha_m[base] * w_gas[s]);
+            let dust: [f64; 3] = std::array::from_fn(|s| dust_alpha * w_gas[s]);
             let (col_absorb, col_emit, col_dust) = (half_integrals(absorb, half_m), half_integrals(emit, half_m), half_integrals(dust, half_m));
             for h in 0..2 {
                 let dtau = (phi[h] * col_absorb[h] + col_dust[h]).max(MASER_TAU_LIMIT);
@@ -114,20 +115,24 @@ pub fn segment_lines(
                     let opacity = phi[h] * absorb[s] + dust[s];
                     (opacity > 0.0).then(|| (phi[h] * emit[s] + dust_source * dust[s]) / opacity)
                 };
-                let (add, transmission) = match (source(h), source(h + 1)) {
+                let (add, t) = match (source(h), source(h + 1)) {
                     (Some(near), Some(far)) if dtau > 0.0 => {
-                        let (w_near, w_far, transmission) = linear_source_weights_with_transmission(dtau);
-                        (w_near * near + w_far * far, transmission)
+                        let (w_near, w_far, t) = linear_source_weights_with_transmission(dtau);
+                        (w_near * near + w_far * far, t)
                     }
-                    _ => ((phi[h] * col_emit[h] + dust_source * col_dust[h]) * escape_factor(dtau), None),
+                    _ => {
+                        let (escape, t) = escape_and_transmission(dtau);
+                        ((phi[h] * col_emit[h] + dust_source * col_dust[h]) * escape, t)
+                    }
                 };
-                emitted += attenuation.unwrap_or_else(|| (-tau.max(MASER_TAU_LIMIT)).exp()) * add;
-                attenuation = if tau == 0.0 { transmission } else { None };
+                emitted += transmission * add;
+                transmission *= t;
                 tau += dtau;
             }
         }
         out.dtau.push(tau);
         out.emitted.push(emitted);
+        out.transmission.push(transmission);
     }
 }
 
