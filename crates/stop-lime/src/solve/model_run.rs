@@ -84,8 +84,8 @@ pub fn file_setup<'a>(file: &'a ModelFile, mesh: Mesh<'a>, molecule: &Molecule) 
 
 /// The population file of a finished solve of a model file on `grid`, with the metadata
 /// `stop lime` and the `lime` job write: `model` (how the model was named), the molecule, the
-/// grid size and seeds, photons per point, T_CMB, the iterations run, the status and the last
-/// p90 relative change.
+/// grid size and seeds, photons per point, the cells (`[solver] cells`), T_CMB, the iterations
+/// run, the status and the last p90 relative change.
 #[must_use]
 pub fn population_file(model: &str, file: &ModelFile, molecule_name: &str, grid: &Grid, params: &SolveParams, outcome: SolveOutcome) -> PopulationFile {
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
@@ -98,6 +98,7 @@ pub fn population_file(model: &str, file: &ModelFile, molecule_name: &str, grid:
         ("grid_seed", file.grid.seed.to_string()),
         ("solver_seed", params.seed.to_string()),
         ("rays_per_point", params.rays_per_point.to_string()),
+        ("cells", params.cells.scheme().name().to_owned()),
         ("tcmb_k", file.solver.tcmb_k.to_string()),
         ("iterations", outcome.history.len().to_string()),
         ("status", format!("{:?}", outcome.status)),

@@ -49,6 +49,17 @@ impl CellPopulations {
             stop_model::file::CellScheme::Lime => Self::Lime,
         }
     }
+
+    /// The model-file scheme of these cells (the inverse of [`CellPopulations::from_model`]).
+    #[must_use]
+    pub fn scheme(self) -> stop_model::file::CellScheme {
+        match self {
+            Self::Linear => stop_model::file::CellScheme::Linear,
+            Self::Quadratic => stop_model::file::CellScheme::Quadratic,
+            Self::Constant => stop_model::file::CellScheme::Constant,
+            Self::Lime => stop_model::file::CellScheme::Lime,
+        }
+    }
 }
 
 /// Settings of [`crate::solve::iterate::solve`].
@@ -132,5 +143,17 @@ impl SolveParams {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_schemes_round_trip_through_the_model_file_names() {
+        for scheme in stop_model::file::CellScheme::ALL {
+            assert_eq!(CellPopulations::from_model(scheme).scheme(), scheme, "{}", scheme.name());
+        }
     }
 }

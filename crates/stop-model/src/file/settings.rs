@@ -151,6 +151,22 @@ pub enum CellScheme {
     Lime,
 }
 
+impl CellScheme {
+    /// Every scheme, in the order the error message lists them.
+    pub const ALL: [CellScheme; 4] = [CellScheme::Linear, CellScheme::Quadratic, CellScheme::Constant, CellScheme::Lime];
+
+    /// The word that names the scheme in a model file and in population-file metadata.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            CellScheme::Linear => "linear",
+            CellScheme::Quadratic => "quadratic",
+            CellScheme::Constant => "constant",
+            CellScheme::Lime => "lime",
+        }
+    }
+}
+
 /// Non-LTE solver settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverParams {
@@ -233,11 +249,10 @@ impl SolverParams {
         let lte_only = s.bool("lte_only", d.lte_only)?;
         let cells = match s.string("cells")?.as_deref() {
             None => d.cells,
-            Some("linear") => CellScheme::Linear,
-            Some("quadratic") => CellScheme::Quadratic,
-            Some("constant") => CellScheme::Constant,
-            Some("lime") => CellScheme::Lime,
-            Some(other) => return Err(s.bad_value("cells", other, "`linear`, `quadratic`, `constant` or `lime`")),
+            Some(word) => match CellScheme::ALL.into_iter().find(|c| c.name() == word) {
+                Some(scheme) => scheme,
+                None => return Err(s.bad_value("cells", word, "`linear`, `quadratic`, `constant` or `lime`")),
+            },
         };
         s.finish()?;
         Ok(Self {
