@@ -221,11 +221,14 @@ pub fn populations_at(mesh: &Mesh<'_>, pops: &[f64], fits: &[CellFit], c: usize,
     let phi = basis([x_m[0] - xc[0], x_m[1] - xc[1], x_m[2] - xc[2]]);
     for (level, o) in out.iter_mut().enumerate() {
         let fit = &fits[c * n + level];
-        // a linear fit has zero Hessian terms: summing its first three products in the same
-        // order gives the same bits as all nine (adding ±0 is exact)
-        let terms = if fit.coeff[3..].iter().all(|&v| v == 0.0) { 3 } else { N_TERMS };
-        let value = pops[c * n + level] + fit.coeff[..terms].iter().zip(&phi[..terms]).map(|(a, b)| a * b).sum::<f64>();
-        *o = value.clamp(fit.lo, fit.hi).max(POPULATION_FLOOR);
+        let a = &fit.coeff;
+        let linear = a[0] * phi[0] + a[1] * phi[1] + a[2] * phi[2];
+        // A linear fit has zero Hessian terms (either sign of zero: the bits without the sign
+        // bit are all zero), and adding their ±0 products changes no bits, so they are
+        // skipped; the products are summed left to right either way.
+        let hessian_bits = a[3..].iter().fold(0u64, |acc, v| acc | v.to_bits()) & !(1u64 << 63);
+        let offset = if hessian_bits == 0 { linear } else { a[3..].iter().zip(&phi[3..]).fold(linear, |sum, (a, p)| sum + a * p) };
+        *o = (pops[c * n + level] + offset).clamp(fit.lo, fit.hi).max(POPULATION_FLOOR);
     }
 }
 
