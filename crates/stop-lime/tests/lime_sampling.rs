@@ -11,8 +11,9 @@ use stop_lime::grid::build::Grid;
 use stop_lime::grid::sampling::SamplingParams;
 use stop_lime::grid::smoothing::SmoothingParams;
 
+use stop_physics::constants::AU_M;
+
 /// Model A constants (`../shared/reference/lime/modelA/model.toml`).
-const AU_M: f64 = 1.495_978_707e11;
 const N0_M3: f64 = 1.5e12;
 const R0_M: f64 = 4.487_936_121e13;
 const R_FLOOR_M: f64 = 1.047_185_094_9e11;

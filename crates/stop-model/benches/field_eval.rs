@@ -13,7 +13,7 @@ use std::time::Instant;
 use stop_model::{Bounds, ModelFile, PhysicalModel, PointFields, Position};
 use stop_molecule::PartnerKind;
 
-const AU_M: f64 = 1.495_978_707e11;
+use stop_physics::constants::AU_M;
 const N_EVALS: usize = 2_000_000;
 const N_RUNS: usize = 5;
 

@@ -7,7 +7,7 @@ use stop_model::{Builtin, ModelFile, PhysicalModel, Position};
 
 const G_SI: f64 = 6.674_30e-11;
 const MSUN_KG: f64 = 1.988_409_870_698_051e30;
-const AU_M: f64 = 1.495_978_707e11;
+use stop_physics::constants::AU_M;
 /// Agreement of conserved quantities evaluated through different formulas (f64 rounding of a
 /// few dozen operations, and the 1e-15 convergence of μ0).
 const CONSERVATION_REL: f64 = 1e-10;

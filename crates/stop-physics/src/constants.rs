@@ -43,6 +43,8 @@ pub const JY_CGS: f64 = 1.0e-23;
 pub const ARCSEC_RAD: f64 = std::f64::consts::PI / (180.0 * 3600.0);
 /// Astronomical unit, cm (IAU 2012 Resolution B2, exact).
 pub const AU_CM: f64 = 1.495_978_707e13;
+/// Astronomical unit, m (IAU 2012 Resolution B2, exact).
+pub const AU_M: f64 = 1.495_978_707e11;
 /// Parsec, cm (IAU 2015 Resolution B2: 648000/π au).
 pub const PC_CM: f64 = AU_CM * 648_000.0 / std::f64::consts::PI;
 /// Newtonian constant of gravitation, cm³ g⁻¹ s⁻² (CODATA 2018, relative uncertainty 2.2e-5).

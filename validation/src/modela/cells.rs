@@ -23,8 +23,7 @@ use super::run::same_grid_quantiles;
 use super::{Check, mean_deviation};
 use std::fmt::Write as _;
 
-/// One astronomical unit, m (IAU 2012 B2).
-const AU_M: f64 = 1.495_978_707e11;
+use stop_physics::constants::AU_M;
 
 /// Radius (au) inside which the default cells must agree with LIME point by point.
 pub const INNER_AU: f64 = 100.0;

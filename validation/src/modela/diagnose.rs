@@ -49,8 +49,7 @@ use stop_lime::transport::photons::{CellModel, PointRadiation, TraceScratch, tra
 use stop_lime::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
 use stop_model::ModelFile;
 
-/// One astronomical unit, m (IAU 2012 B2).
-const AU_M: f64 = 1.495_978_707e11;
+use stop_physics::constants::AU_M;
 
 /// Radius bands of the table, au (the outer three of the runner's bias table).
 const BANDS_AU: [(f64, f64); 3] = [(100.0, 300.0), (300.0, 1000.0), (1000.0, 2000.1)];

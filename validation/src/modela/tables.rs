@@ -6,8 +6,7 @@ use super::reference::{BINNED_LEVELS, BinnedProfiles, LimePops};
 use super::{POPULATION_FLOOR, mean_deviation_cell};
 use std::fmt::Write as _;
 
-/// One astronomical unit, m (IAU 2012 B2), for printing radii.
-const AU_M: f64 = 1.495_978_707e11;
+use stop_physics::constants::AU_M;
 
 /// One row of quantiles under the header `n median p90 p99 max`.
 pub(super) fn quantile_row(out: &mut String, label: &str, q: &Quantiles) {

@@ -17,6 +17,7 @@ use crate::LimeError;
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
+use stop_physics::constants::AU_M;
 
 /// LIME's exponent of the density in the acceptance weight (`DENSITY_POWER`, 1.9.5).
 pub const LIME_DENSITY_POWER: f64 = 0.2;
@@ -88,9 +89,6 @@ impl Default for SamplingParams {
         }
     }
 }
-
-/// The astronomical unit (m), IAU 2012 resolution B2 (as LIME's `AU`).
-const AU_M: f64 = 1.495_978_707e11;
 
 /// Sampled positions: the interior points first, then the sinks.
 #[derive(Debug, Clone, PartialEq)]
