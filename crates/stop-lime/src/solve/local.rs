@@ -46,13 +46,14 @@ pub struct LocalScratch {
     stateq: StateqScratch,
     mean_intensity: Vec<f64>,
     previous: Vec<f64>,
+    collisions_s: Vec<f64>,
 }
 
 impl LocalScratch {
     /// Space for a molecule with `n_levels` levels and `n_lines` lines.
     #[must_use]
     pub fn new(n_levels: usize, n_lines: usize) -> Self {
-        Self { stateq: StateqScratch::new(n_levels), mean_intensity: vec![0.0; n_lines], previous: vec![0.0; n_levels] }
+        Self { stateq: StateqScratch::new(n_levels), mean_intensity: vec![0.0; n_lines], previous: vec![0.0; n_levels], collisions_s: Vec::with_capacity(n_levels * n_levels) }
     }
 }
 
@@ -83,7 +84,9 @@ pub fn mean_intensity(setup: &SolverSetup<'_>, i: usize, p: &[f64], radiation: &
     }
 }
 
-/// Iterates `J̄(p) → p` at point `i` from the populations in `p` (updated in place).
+/// Iterates `J̄(p) → p` at point `i` from the populations in `p` (updated in place). Rates
+/// that cannot be computed (never for a setup that [`SolverSetup::new`] accepted) count as
+/// a singular solve.
 pub fn solve_point(
     setup: &SolverSetup<'_>,
     i: usize,
@@ -92,8 +95,12 @@ pub fn solve_point(
     p: &mut [f64],
     scratch: &mut LocalScratch,
 ) -> LocalOutcome {
-    let collisions = setup.collisions_of(i);
     let mut outcome = LocalOutcome { iterations: 0, converged: false, singular: false };
+    if setup.collision_rates_of(i, &mut scratch.collisions_s).is_err() {
+        outcome.singular = true;
+        return outcome;
+    }
+    let collisions = &scratch.collisions_s;
     while outcome.iterations < params.max_iterations {
         scratch.previous.copy_from_slice(p);
         mean_intensity(setup, i, p, radiation, &mut scratch.mean_intensity);

@@ -77,8 +77,13 @@ pub struct SolverSetup<'a> {
     pub dust_alpha_m: Vec<f64>,
     /// Dust source function per point and line (Planck at T_dust, occupation units).
     pub dust_source: Vec<f64>,
-    /// Collision rates per point, `[point * n² + from * n + to]`, s⁻¹.
-    pub collisions_s: Vec<f64>,
+    /// The molecule, for the collision rates ([`SolverSetup::collision_rates_of`]).
+    pub molecule: Molecule,
+    /// Collision-partner densities per point, cm⁻³ (all zero at sinks). The rates are
+    /// computed from them when a point's statistical equilibrium is solved instead of being
+    /// kept: n_levels² values per point would be the largest array of a run (31 levels,
+    /// 4000 points: 31 MB).
+    pub partner_densities_cm3: Vec<PartnerDensities>,
     /// Gas kinetic temperature per point, K.
     pub tkin_k: Vec<f64>,
 }
@@ -136,7 +141,8 @@ impl<'a> SolverSetup<'a> {
             kappa0_m: vec![0.0; n_points * n_lines],
             dust_alpha_m: vec![0.0; n_points * n_lines],
             dust_source: vec![0.0; n_points * n_lines],
-            collisions_s: vec![0.0; n_points * n_levels * n_levels],
+            molecule: molecule.clone(),
+            partner_densities_cm3: vec![PartnerDensities::default(); n_points],
             tkin_k: vec![0.0; n_points],
             lines,
         };
@@ -181,10 +187,10 @@ impl<'a> SolverSetup<'a> {
             }
             let densities_cm3 = PartnerDensities(f.density_m3.map(|d| d * 1e-6));
             if densities_cm3.0.iter().any(|&d| d > 0.0) {
-                let rates = molecule.collision_rates(f.tkin_k, &densities_cm3).map_err(|source| SolveError::Molecule { point: i, source })?;
-                let n2 = n_levels * n_levels;
-                setup.collisions_s[i * n2..(i + 1) * n2].copy_from_slice(rates.as_slice());
+                // computed here once to report a failure now; kept are only the inputs
+                molecule.collision_rates(f.tkin_k, &densities_cm3).map_err(|source| SolveError::Molecule { point: i, source })?;
             }
+            setup.partner_densities_cm3[i] = densities_cm3;
         }
         Ok(setup)
     }
@@ -201,10 +207,22 @@ impl<'a> SolverSetup<'a> {
         self.lines.len()
     }
 
-    /// Collision rates of point `i`, `[from * n + to]`, s⁻¹.
-    #[must_use]
-    pub fn collisions_of(&self, i: usize) -> &[f64] {
-        let n2 = self.n_levels * self.n_levels;
-        &self.collisions_s[i * n2..(i + 1) * n2]
+    /// Collision rates of point `i`, `[from * n + to]`, s⁻¹, into `out` (all zero without
+    /// partners): the same call with the same inputs as in [`SolverSetup::new`], so the same
+    /// bits.
+    ///
+    /// # Errors
+    /// [`SolveError::Molecule`] as in [`SolverSetup::new`], which has already made this call
+    /// for every interior point with partners, so not for those.
+    pub fn collision_rates_of(&self, i: usize, out: &mut Vec<f64>) -> Result<(), SolveError> {
+        out.clear();
+        let densities = &self.partner_densities_cm3[i];
+        if densities.0.iter().any(|&d| d > 0.0) {
+            let rates = self.molecule.collision_rates(self.tkin_k[i], densities).map_err(|source| SolveError::Molecule { point: i, source })?;
+            out.extend_from_slice(rates.as_slice());
+        } else {
+            out.resize(self.n_levels * self.n_levels, 0.0);
+        }
+        Ok(())
     }
 }
