@@ -16,7 +16,7 @@ use crate::solve::local::mean_intensity;
 use crate::solve::setup::SolverSetup;
 use crate::transport::formal::MASER_TAU_LIMIT;
 use crate::transport::profile::{erf, mean_gaussian};
-use crate::transport::reconstruct::{CellFit, populations_at};
+use crate::transport::reconstruct::{CellFit, populations_at_stations};
 use crate::transport::segment::{STATIONS, SegmentLines, Station, lime_segment_lines, segment_lines};
 use crate::transport::walk::exit_step;
 use rand::RngExt;
@@ -195,9 +195,7 @@ pub fn trace_point(
                     stations.push(start);
                     stations.extend((1..STATIONS).map(|s| station_at(setup, at(s), dir)));
                     scratch.station_pops.resize(STATIONS * n_levels, 0.0);
-                    for (s, buf) in scratch.station_pops.chunks_mut(n_levels).enumerate() {
-                        populations_at(mesh, pops, fits, cell, at(s), buf);
-                    }
+                    populations_at_stations::<STATIONS>(mesh, pops, fits, cell, std::array::from_fn(at), &mut scratch.station_pops);
                     segment_lines(setup, cell, stations, &scratch.station_pops, step.length_m, v_photon, segment);
                     let last = stations[STATIONS - 1];
                     if cell == i {
@@ -219,11 +217,12 @@ pub fn trace_point(
             if cell != i {
                 let segment = &scratch.segment;
                 let mut min_tau = f64::INFINITY;
-                for (l, t) in scratch.transmission.iter_mut().enumerate() {
-                    intensity[l] += *t * segment.emitted[l];
-                    *t = (*t * segment.transmission[l]).min(max_maser_gain);
-                    tau[l] += segment.dtau[l];
-                    min_tau = min_tau.min(tau[l]);
+                let per_line = intensity.iter_mut().zip(scratch.transmission.iter_mut()).zip(tau.iter_mut());
+                for (((intensity, t), tau), ((&emitted, &transmission), &dtau)) in per_line.zip(segment.emitted.iter().zip(&segment.transmission).zip(&segment.dtau)) {
+                    *intensity += *t * emitted;
+                    *t = (*t * transmission).min(max_maser_gain);
+                    *tau += dtau;
+                    min_tau = min_tau.min(*tau);
                 }
                 if min_tau > OPAQUE_TAU {
                     reached_boundary = true;

@@ -216,19 +216,27 @@ impl GradientStencil {
 /// Populations of cell `c` at `x_m` from the point values and fits, clamped to each fit's
 /// range and floored at [`POPULATION_FLOOR`], into `out` (`n_levels` values).
 pub fn populations_at(mesh: &Mesh<'_>, pops: &[f64], fits: &[CellFit], c: usize, x_m: [f64; 3], out: &mut [f64]) {
-    let n = out.len();
+    populations_at_stations(mesh, pops, fits, c, [x_m], out);
+}
+
+/// [`populations_at`] at the `S` positions `x_m` of one cell into `out`
+/// (`[station * n_levels + level]`, `S * n_levels` values), each fit read once: the same
+/// values as `S` calls.
+pub fn populations_at_stations<const S: usize>(mesh: &Mesh<'_>, pops: &[f64], fits: &[CellFit], c: usize, x_m: [[f64; 3]; S], out: &mut [f64]) {
+    let n = out.len() / S;
     let xc = mesh.positions_m[c];
-    let phi = basis([x_m[0] - xc[0], x_m[1] - xc[1], x_m[2] - xc[2]]);
-    for (level, o) in out.iter_mut().enumerate() {
-        let fit = &fits[c * n + level];
+    let phi = x_m.map(|x| basis([x[0] - xc[0], x[1] - xc[1], x[2] - xc[2]]));
+    for (level, (fit, &own)) in fits[c * n..(c + 1) * n].iter().zip(&pops[c * n..(c + 1) * n]).enumerate() {
         let a = &fit.coeff;
-        let linear = a[0] * phi[0] + a[1] * phi[1] + a[2] * phi[2];
         // A linear fit has zero Hessian terms (either sign of zero: the bits without the sign
         // bit are all zero), and adding their ±0 products changes no bits, so they are
         // skipped; the products are summed left to right either way.
         let hessian_bits = a[3..].iter().fold(0u64, |acc, v| acc | v.to_bits()) & !(1u64 << 63);
-        let offset = if hessian_bits == 0 { linear } else { a[3..].iter().zip(&phi[3..]).fold(linear, |sum, (a, p)| sum + a * p) };
-        *o = (pops[c * n + level] + offset).clamp(fit.lo, fit.hi).max(POPULATION_FLOOR);
+        for (phi, o) in phi.iter().zip(out[level..].iter_mut().step_by(n)) {
+            let linear = a[0] * phi[0] + a[1] * phi[1] + a[2] * phi[2];
+            let offset = if hessian_bits == 0 { linear } else { a[3..].iter().zip(&phi[3..]).fold(linear, |sum, (a, p)| sum + a * p) };
+            *o = (own + offset).clamp(fit.lo, fit.hi).max(POPULATION_FLOOR);
+        }
     }
 }
 

@@ -46,6 +46,15 @@ pub struct SegmentLines {
     pairs: Vec<PairFactors>,
 }
 
+impl SegmentLines {
+    /// Sizes the per-line outputs for `n_lines` lines (their values are then overwritten).
+    fn resize(&mut self, n_lines: usize) {
+        self.dtau.resize(n_lines, 0.0);
+        self.emitted.resize(n_lines, 0.0);
+        self.transmission.resize(n_lines, 0.0);
+    }
+}
+
 /// What one pair of halves shares between all lines: the profile averaged over each half and
 /// the molecule and gas densities at its three stations relative to the cell point's.
 #[derive(Debug, Clone, Copy)]
@@ -78,9 +87,7 @@ pub fn segment_lines(
 ) {
     let n_lines = setup.n_lines();
     let n_levels = setup.n_levels;
-    out.dtau.clear();
-    out.emitted.clear();
-    out.transmission.clear();
+    out.resize(n_lines);
     let b = setup.doppler_b_m_s[cell];
     let relative = |value: f64, own: f64| if own > 0.0 { value / own } else { 0.0 };
     let n_halves = st.len() - 1;
@@ -96,14 +103,16 @@ pub fn segment_lines(
             w_gas: s3.map(|s| relative(s.gas_m3, setup.gas_density_m3[cell])),
         }
     }));
-    for (l, line) in setup.lines.iter().enumerate() {
-        let base = cell * n_lines + l;
-        let kappa0 = setup.kappa0_m[base];
-        let dust_source = setup.dust_source[base];
-        let dust_alpha = setup.dust_alpha_m[base];
+    let SegmentLines { dtau: dtau_out, emitted: emitted_out, transmission: transmission_out, pairs } = out;
+    let cell_lines = cell * n_lines..(cell + 1) * n_lines;
+    let per_line = setup.lines.iter().zip(&setup.kappa0_m[cell_lines.clone()]).zip(&setup.dust_alpha_m[cell_lines.clone()]).zip(&setup.dust_source[cell_lines]);
+    let outputs = dtau_out.iter_mut().zip(emitted_out.iter_mut()).zip(transmission_out.iter_mut());
+    for ((((line, &kappa0), &dust_alpha), &dust_source), ((tau_out, emitted_out), transmission_out)) in per_line.zip(outputs) {
         let (mut tau, mut emitted, mut transmission) = (0.0f64, 0.0, 1.0f64);
-        for (q, &PairFactors { phi, w_mol, w_gas }) in (0..n_halves).step_by(2).zip(&out.pairs) {
-            let pop = |s: usize, level: usize| p[(q + s) * n_levels + level];
+        for (pair, &PairFactors { phi, w_mol, w_gas }) in pairs.iter().enumerate() {
+            // the pair's three stations' populations
+            let p3 = &p[2 * pair * n_levels..(2 * pair + 3) * n_levels];
+            let pop = |s: usize, level: usize| p3[s * n_levels + level];
             // α and j of B&H 2010 eqs. 3–4 in occupation units per unit profile (SolverSetup::kappa0_m)
             let absorb: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * (pop(s, line.lo) * line.weight_ratio - pop(s, line.up)));
             let emit: [f64; 3] = std::array::from_fn(|s| kappa0 * w_mol[s] * pop(s, line.up));
@@ -130,9 +139,7 @@ pub fn segment_lines(
                 tau += dtau;
             }
         }
-        out.dtau.push(tau);
-        out.emitted.push(emitted);
-        out.transmission.push(transmission);
+        (*tau_out, *emitted_out, *transmission_out) = (tau, emitted, transmission);
     }
 }
 
@@ -144,20 +151,19 @@ pub fn segment_lines(
 /// `S (1 − e^{−Δτ})`; also writes each line's transmission.
 pub fn lime_segment_lines(setup: &SolverSetup<'_>, cell: usize, p: &[f64], v_proj_m_s: [f64; 3], length_m: f64, v_photon_m_s: f64, out: &mut SegmentLines) {
     let n_lines = setup.n_lines();
-    out.dtau.clear();
-    out.emitted.clear();
-    out.transmission.clear();
+    out.resize(n_lines);
     let b = setup.doppler_b_m_s[cell];
     let half_m = 0.5 * length_m;
     let phi = mean_gaussian_pair(v_proj_m_s.map(|v| (v_photon_m_s - v) / b));
-    for (l, line) in setup.lines.iter().enumerate() {
-        let base = cell * n_lines + l;
-        let kappa0 = setup.kappa0_m[base];
+    let cell_lines = cell * n_lines..(cell + 1) * n_lines;
+    let per_line = setup.lines.iter().zip(&setup.kappa0_m[cell_lines.clone()]).zip(&setup.dust_alpha_m[cell_lines.clone()]).zip(&setup.dust_source[cell_lines]);
+    let outputs = out.dtau.iter_mut().zip(out.emitted.iter_mut()).zip(out.transmission.iter_mut());
+    for ((((line, &kappa0), &dust_alpha), &dust_source), ((tau_out, emitted_out), transmission_out)) in per_line.zip(outputs) {
         // α and j of B&H 2010 eqs. 3–4 per unit profile and length, as in segment_lines
         let absorb = kappa0 * (p[line.lo] * line.weight_ratio - p[line.up]) * half_m;
         let emit = kappa0 * p[line.up] * half_m;
-        let dust = setup.dust_alpha_m[base] * half_m;
-        let dust_emit = dust * setup.dust_source[base];
+        let dust = dust_alpha * half_m;
+        let dust_emit = dust * dust_source;
         let (mut tau, mut emitted, mut transmission) = (0.0, 0.0, 1.0);
         for phi_h in phi {
             let dtau = (phi_h * absorb + dust).max(MASER_TAU_LIMIT);
@@ -166,9 +172,7 @@ pub fn lime_segment_lines(setup: &SolverSetup<'_>, cell: usize, p: &[f64], v_pro
             transmission *= t;
             tau += dtau;
         }
-        out.dtau.push(tau);
-        out.emitted.push(emitted);
-        out.transmission.push(transmission);
+        (*tau_out, *emitted_out, *transmission_out) = (tau, emitted, transmission);
     }
 }
 
