@@ -13,6 +13,9 @@
 //! `STOP_BENCH_LIME_POINTS` (interior points), `STOP_BENCH_LIME_PHOTONS` (per point),
 //! `STOP_BENCH_LIME_ITERATIONS` (most iterations) and `STOP_BENCH_LIME_THREADS` (a comma list,
 //! default `1,2`); the printout then says that the settings are not LIME's.
+//! `STOP_BENCH_LIME_TOLERANCE` sets `[solver] tolerance` (a smaller one runs a solve on past
+//! the stopping rule, to check where the rule stopped). `STOP_BENCH_LIME_FIRST_PHOTONS` sets `[solver] first_stage_rays_per_point` (a first stage
+//! with that many photons per point before the full count, RATRAN's two stages).
 //! `STOP_BENCH_LIME_CELLS` sets `[solver] cells` (`linear`, `quadratic`, `constant` or
 //! `lime`: LIME's first-order cells). `STOP_BENCH_LIME_SEED` sets the photon seed (`[solver] seed`; the grid stays that of
 //! `[grid] seed`) and `STOP_BENCH_LIME_POPS=FILE` writes the interior points' radii and
@@ -49,6 +52,10 @@ const POINTS_ENV: &str = "STOP_BENCH_LIME_POINTS";
 const PHOTONS_ENV: &str = "STOP_BENCH_LIME_PHOTONS";
 /// See [`POINTS_ENV`].
 const ITERATIONS_ENV: &str = "STOP_BENCH_LIME_ITERATIONS";
+/// The stopping tolerance (`[solver] tolerance`).
+const TOLERANCE_ENV: &str = "STOP_BENCH_LIME_TOLERANCE";
+/// Photons per point of a first stage (`[solver] first_stage_rays_per_point`).
+const FIRST_PHOTONS_ENV: &str = "STOP_BENCH_LIME_FIRST_PHOTONS";
 /// Thread counts to run, comma-separated (default `1,2`).
 const THREADS_ENV: &str = "STOP_BENCH_LIME_THREADS";
 /// The cell scheme (`[solver] cells`).
@@ -136,6 +143,12 @@ fn child() {
     if let Some(n) = env_count(PHOTONS_ENV) {
         file.solver.rays_per_point = n;
     }
+    if let Ok(text) = std::env::var(TOLERANCE_ENV) {
+        file.solver.tolerance = text.parse().unwrap_or_else(|_| panic!("{TOLERANCE_ENV}=`{text}`: expected a number"));
+    }
+    if let Some(n) = env_count(FIRST_PHOTONS_ENV) {
+        file.solver.first_stage_rays_per_point = Some(n);
+    }
     if let Ok(cells) = std::env::var(CELLS_ENV) {
         file.solver.cells = match cells.as_str() {
             "linear" => CellScheme::Linear,
@@ -186,6 +199,7 @@ fn child() {
     println!("photons={}", params.rays_per_point);
     println!("points={}", grid.is_sink.iter().filter(|s| !**s).count());
     println!("iterations={}", outcome.history.len());
+    println!("photon_iterations={}", outcome.history.iter().map(|s| s.rays_per_point).sum::<usize>());
     println!("setup_s={setup_s}");
     println!("solve_s={solve_s}");
     println!("peak_rss_kb={}", peak_rss_kb().unwrap_or(0));
@@ -284,11 +298,12 @@ fn noise(seeds: &str) {
         let get = |key: &str| values.iter().find(|(k, _)| k == key).map_or("?", |(_, v)| v.as_str()).to_owned();
         let rss_mb = get("peak_rss_kb").parse::<f64>().unwrap_or(f64::NAN) / 1024.0;
         println!(
-            "seed {seed}: {wall_s:.1} s wall, {} s CPU on 2 threads, peak RSS {rss_mb:.1} MB, {} iterations, {} points x {} photons, load after: {}",
+            "seed {seed}: {wall_s:.1} s wall, {} s CPU on 2 threads, peak RSS {rss_mb:.1} MB, {} iterations, {} points x {} photons, {} photon-iterations per point, load after: {}",
             get("cpu_s"),
             get("iterations"),
             get("points"),
             get("photons"),
+            get("photon_iterations"),
             load_average()
         );
         print_history(&values);
@@ -321,7 +336,7 @@ fn main() {
         noise(&seeds);
         return;
     }
-    let reduced: Vec<String> = [POINTS_ENV, PHOTONS_ENV, ITERATIONS_ENV, CELLS_ENV]
+    let reduced: Vec<String> = [POINTS_ENV, PHOTONS_ENV, FIRST_PHOTONS_ENV, ITERATIONS_ENV, TOLERANCE_ENV, CELLS_ENV]
         .iter()
         .filter_map(|name| std::env::var(name).ok().map(|v| format!("{name}={v}")))
         .collect();
@@ -346,10 +361,11 @@ fn main() {
         print_history(&values);
         println!("{threads} thread(s): populations hash {}", get("pops_hash"));
         println!(
-            "{threads} thread(s): STOP {wall_s:.1} s wall, {cpu_s:.1} s CPU (set-up + grid {setup_s:.2} s, solve {solve_s:.1} s, {} iterations, {} points x {} photons, {} rays, {} cells), peak RSS {rss_mb:.1} MB | LIME {:.1} s wall, {:.1} s CPU, {LIME_PEAK_RSS_MB:.0} MB | LIME/STOP wall {:.2}x, CPU {:.2}x, STOP/LIME memory {:.2}x | load after: {}",
+            "{threads} thread(s): STOP {wall_s:.1} s wall, {cpu_s:.1} s CPU (set-up + grid {setup_s:.2} s, solve {solve_s:.1} s, {} iterations, {} points x {} photons, {} photon-iterations per point, {} rays, {} cells), peak RSS {rss_mb:.1} MB | LIME {:.1} s wall, {:.1} s CPU, {LIME_PEAK_RSS_MB:.0} MB | LIME/STOP wall {:.2}x, CPU {:.2}x, STOP/LIME memory {:.2}x | load after: {}",
             get("iterations"),
             get("points"),
             get("photons"),
+            get("photon_iterations"),
             get("rays"),
             get("cells"),
             LIME_WALL_S[k],

@@ -7,7 +7,7 @@
 use stop_lime::grid::build::Grid;
 use stop_lime::grid::sampling::SamplingParams;
 use stop_lime::grid::smoothing::SmoothingParams;
-use stop_lime::solve::iterate::{SolveStatus, StartFrom, initial_populations, solve};
+use stop_lime::solve::iterate::{SolveOutcome, SolveStatus, StartFrom, initial_populations, solve};
 use stop_lime::grid::sampling::item_rng;
 use stop_lime::solve::params::{CellPopulations, SolveParams};
 use stop_lime::solve::setup::{Mesh, SolverSetup};
@@ -80,12 +80,16 @@ fn grid(n_interior: usize) -> Grid {
 }
 
 fn run(model: &Uniform, grid: &Grid, params: &SolveParams) -> (Vec<f64>, SolveStatus) {
+    let outcome = run_outcome(model, grid, params);
+    (outcome.pops, outcome.status)
+}
+
+fn run_outcome(model: &Uniform, grid: &Grid, params: &SolveParams) -> SolveOutcome {
     let mol = molecule();
     let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
     let setup = SolverSetup::new(mesh, model, &mol, TCMB_K, None).expect("setup");
     let pops0 = initial_populations(&setup, &mol, StartFrom::Lte);
-    let outcome = solve(&setup, pops0, params, &|| {}, &mut |_| {}).expect("valid parameters");
-    (outcome.pops, outcome.status)
+    solve(&setup, pops0, params, &|| {}, &mut |_| {}).expect("valid parameters")
 }
 
 fn upper_levels(grid: &Grid, pops: &[f64]) -> Vec<f64> {
@@ -219,7 +223,39 @@ fn same_seed_gives_identical_populations_on_one_and_two_threads() {
     let two = on(2);
     assert_eq!(one.len(), two.len());
     assert!(one.iter().zip(&two).all(|(a, b)| a.to_bits() == b.to_bits()));
-    let lime = SolveParams { cells: CellPopulations::Lime, ..params };
+    let lime = SolveParams { cells: CellPopulations::Lime, ..params.clone() };
     let on_lime = |threads: usize| rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool").install(|| run(&model, &grid, &lime).0);
     assert!(on_lime(1).iter().zip(&on_lime(2)).all(|(a, b)| a.to_bits() == b.to_bits()));
+    // with a first photon stage (a stage switch inside the 5 iterations)
+    let staged = SolveParams { first_stage_rays_per_point: Some(8), max_iterations: 5, tolerance: 1e-3, ..params };
+    let on_staged = |threads: usize| rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool").install(|| run_outcome(&model, &grid, &staged));
+    let (one, two) = (on_staged(1), on_staged(2));
+    assert!(one.history.iter().any(|s| s.rays_per_point == 8) && one.history.iter().any(|s| s.rays_per_point == 24), "{:?}", one.history);
+    assert!(one.pops.iter().zip(&two.pops).all(|(a, b)| a.to_bits() == b.to_bits()));
+}
+
+/// RATRAN's two stages: the first converges with 8 photons, the second runs the same map as
+/// a one-stage run with 24 (the same photon set), from the first stage's populations, until
+/// the rule holds again; both runs must end at that map's fixed point, within the tolerance
+/// as the stopping rule defines it.
+#[test]
+fn a_first_photon_stage_ends_at_the_fixed_point_of_the_full_photon_count() {
+    let grid = grid(150);
+    let model = Uniform { n_h2_m3: 3e9, abundance: 1e-8 };
+    let tolerance = 1e-4;
+    let one_stage = SolveParams { max_iterations: 40, tolerance, ..quick() };
+    let staged = SolveParams { first_stage_rays_per_point: Some(8), ..one_stage.clone() };
+    let (a, b) = (run_outcome(&model, &grid, &one_stage), run_outcome(&model, &grid, &staged));
+    assert_eq!((a.status, b.status), (SolveStatus::Converged, SolveStatus::Converged));
+    let first = b.history.iter().take_while(|s| s.rays_per_point == 8).count();
+    assert!(first >= 2 && b.history[first..].iter().all(|s| s.rays_per_point == 24), "{:?}", b.history);
+    // the stage switch moved the populations by photon noise, far more than the tolerance
+    assert!(b.history[first].max_rel_change > 10.0 * tolerance, "{:?}", b.history[first]);
+    // what the rule promises of each run: the p90 within the tolerance, and at most 1 % of
+    // the points outside it
+    let mut differences: Vec<f64> = upper_levels(&grid, &a.pops).iter().zip(upper_levels(&grid, &b.pops)).map(|(x, y)| (x / y - 1.0).abs()).collect();
+    differences.sort_by(f64::total_cmp);
+    let p90 = differences[differences.len() * 9 / 10];
+    let outside = differences.iter().filter(|&&d| d >= tolerance).count();
+    assert!(p90 < tolerance && outside as f64 <= 0.01 * differences.len() as f64, "p90 {p90:e}, {outside} of {} points outside", differences.len());
 }

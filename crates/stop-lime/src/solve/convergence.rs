@@ -15,12 +15,15 @@ pub struct IterationStats {
     pub median_rel_change: f64,
     /// Fraction of interior points whose largest change is below the tolerance.
     pub fraction_converged: f64,
-    /// Geometric extrapolation of the remaining p90 error, `Δ ρ / (1 − ρ)` with
-    /// `ρ = Δ_n / Δ_{n−1}` from two plain iterations; `None` when not estimable (after an
-    /// Ng step, with redrawn photons, or when the change grew).
+    /// Geometric extrapolation of the remaining p90 error, `Δ ρ / (1 − ρ)` with the
+    /// contraction rate ρ of [`Contraction`]; `None` when not estimable (no rate measured
+    /// yet in this photon stage, a rate ≥ 1, or redrawn photons).
     pub remaining_estimate: Option<f64>,
-    /// The populations after this iteration were Ng-extrapolated.
+    /// The populations after this iteration were Ng-extrapolated (its statistics are those
+    /// of the plain step before the extrapolation).
     pub ng_applied: bool,
+    /// Photons per point of this iteration (a first stage's or `rays_per_point`).
+    pub rays_per_point: usize,
     /// Mean number of local (inner) iterations per point.
     pub mean_inner_iterations: f64,
     /// Points whose rate matrix was singular.
@@ -30,18 +33,20 @@ pub struct IterationStats {
 }
 
 impl IterationStats {
-    /// One line for a log: `iter 7: max 3.1e-2 p90 4.0e-4 median 2.2e-6 conv 97.1% rest 1.0e-4 (Ng)`.
+    /// One line for a log:
+    /// `iter   7: max 3.1e-2 p90 4.0e-4 median 2.2e-6 converged  97.1% remaining 1.0e-4 inner 5.1 photons 50 (Ng)`.
     #[must_use]
     pub fn summary(&self) -> String {
         let rest = self.remaining_estimate.map_or_else(|| "-".to_owned(), |r| format!("{r:.1e}"));
         format!(
-            "iter {:>3}: max {:.1e} p90 {:.1e} median {:.1e} converged {:5.1}% remaining {rest} inner {:.1}{}",
+            "iter {:>3}: max {:.1e} p90 {:.1e} median {:.1e} converged {:5.1}% remaining {rest} inner {:.1} photons {}{}",
             self.iteration,
             self.max_rel_change,
             self.p90_rel_change,
             self.median_rel_change,
             100.0 * self.fraction_converged,
             self.mean_inner_iterations,
+            self.rays_per_point,
             if self.ng_applied { " (Ng)" } else { "" },
         )
     }
@@ -82,17 +87,57 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-/// The remaining-error estimate of the newest iteration given the previous one.
+/// The contraction rate of the plain iteration (fixed photons) within one photon stage,
+/// from the p90 changes of its steps. Iteration `m` starts from the populations `x_{m−1}`
+/// and changes them by `Δ_m`; when `x_{m−1}` was itself a plain step's result (not
+/// Ng-extrapolated, same stage), `r_m = Δ_m / Δ_{m−1}` measures the contraction. The rate
+/// used is the larger of the newest two measurements, and across an Ng step the last one
+/// before it: the extrapolation removes the slowest error components it can fit, so a ratio
+/// of the steps just after it can understate the rate of what it left behind.
+#[derive(Debug, Clone, Default)]
+pub struct Contraction {
+    /// `Δ` of the previous step, when that step's result was not extrapolated.
+    previous_p90: Option<f64>,
+    /// The newest two measured ratios, newest first.
+    rates: [Option<f64>; 2],
+}
+
+impl Contraction {
+    /// Records the step of this iteration (p90 change `p90`, measured before any Ng step)
+    /// and returns the contraction rate to use for it, `None` before any measurement in
+    /// this stage.
+    pub fn record(&mut self, p90: f64) -> Option<f64> {
+        if let Some(prev) = self.previous_p90.filter(|&d| d > 0.0) {
+            self.rates = [Some(p90 / prev), self.rates[0]];
+        }
+        self.previous_p90 = Some(p90);
+        match self.rates {
+            [Some(a), Some(b)] => Some(a.max(b)),
+            [a, b] => a.or(b),
+        }
+    }
+
+    /// The step just recorded was Ng-extrapolated: the next step starts from no plain
+    /// step's result, so it measures no rate.
+    pub fn extrapolated(&mut self) {
+        self.previous_p90 = None;
+    }
+
+    /// Forgets the measurements (a new photon stage: another map).
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// The remaining p90 error after a step of p90 change `p90` at contraction rate `rho`
+/// (geometric tail, `Δ ρ / (1 − ρ)`); `Some(0)` for a zero change (a fixed point reached to
+/// rounding), `None` without a rate or for a rate ≥ 1.
 #[must_use]
-pub fn remaining_estimate(previous: Option<&IterationStats>, p90: f64, this_is_ng: bool, rays: RaySchedule) -> Option<f64> {
-    let prev = previous?;
-    if p90 == 0.0 && !this_is_ng && rays == RaySchedule::Fixed {
-        return Some(0.0); // a fixed point reached to rounding
+pub fn remaining_estimate(p90: f64, rho: Option<f64>) -> Option<f64> {
+    if p90 == 0.0 {
+        return Some(0.0);
     }
-    if this_is_ng || prev.ng_applied || rays == RaySchedule::EveryIteration || prev.p90_rel_change <= 0.0 {
-        return None;
-    }
-    let rho = p90 / prev.p90_rel_change;
+    let rho = rho?;
     (rho < 1.0).then(|| p90 * rho / (1.0 - rho))
 }
 
@@ -139,21 +184,29 @@ mod tests {
 
     #[test]
     fn geometric_tail_is_extrapolated() {
-        let prev = IterationStats {
-            iteration: 4,
-            max_rel_change: 0.0,
-            p90_rel_change: 1e-3,
-            median_rel_change: 0.0,
-            fraction_converged: 0.0,
-            remaining_estimate: None,
-            ng_applied: false,
-            mean_inner_iterations: 0.0,
-            singular_points: 0,
-            lost_paths: 0,
-        };
         // ρ = 0.9: the remaining sum is 9e-4 · 0.9 / 0.1 = 8.1e-3
-        let r = remaining_estimate(Some(&prev), 9e-4, false, RaySchedule::Fixed).expect("estimable");
+        let r = remaining_estimate(9e-4, Some(0.9)).expect("estimable");
         assert!((r - 8.1e-3).abs() < 1e-12);
-        assert_eq!(remaining_estimate(Some(&prev), 2e-3, false, RaySchedule::Fixed), None);
+        assert_eq!(remaining_estimate(2e-3, Some(2.0)), None);
+        assert_eq!(remaining_estimate(2e-3, None), None);
+        assert_eq!(remaining_estimate(0.0, None), Some(0.0));
+    }
+
+    #[test]
+    fn contraction_keeps_the_larger_recent_rate_and_the_one_before_an_ng_step() {
+        let step = |k: i32| 2f64.powi(-k); // exact ratios
+        let mut c = Contraction::default();
+        assert_eq!(c.record(step(6)), None); // the stage's first step: no rate
+        assert_eq!(c.record(step(7)), Some(0.5));
+        assert_eq!(c.record(step(10)), Some(0.5)); // 1/8 now, 1/2 before: the larger
+        assert_eq!(c.record(step(11)), Some(0.5));
+        c.extrapolated(); // Ng on the result of that step
+        // the step after Ng measures no rate: the last two measured (1/2, 1/8) stand
+        assert_eq!(c.record(step(20)), Some(0.5));
+        // then ratios are measured again; the larger of the newest two is used
+        assert_eq!(c.record(step(27)), Some(0.5));
+        assert_eq!(c.record(step(34)), Some(step(7)));
+        c.reset();
+        assert_eq!(c.record(step(6)), None);
     }
 }

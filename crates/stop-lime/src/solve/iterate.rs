@@ -6,10 +6,10 @@
 //! is bit-identical for any number of rayon threads.
 
 use crate::grid::sampling::item_rng;
-use crate::solve::convergence::{IterationStats, is_converged, quantile, relative_changes, remaining_estimate};
+use crate::solve::convergence::{Contraction, IterationStats, is_converged, quantile, relative_changes, remaining_estimate};
 use crate::solve::local::{LocalScratch, solve_point};
 use crate::solve::ng::ng_extrapolate;
-use crate::solve::params::{CellPopulations, RaySchedule, SolveParams};
+use crate::solve::params::{CellPopulations, FIRST_STAGE_RAY_SET, RaySchedule, SolveParams};
 use crate::solve::setup::SolverSetup;
 use crate::transport::photons::{CellModel, PointRadiation, TraceScratch, trace_point};
 use crate::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
@@ -69,18 +69,31 @@ pub fn initial_populations(setup: &SolverSetup<'_>, molecule: &stop_molecule::Mo
     pops
 }
 
-/// Halves the step of every point whose step reverses the previous plain step in some level
-/// (`new · old < 0`), and records the steps in `last_step`. In the very thick van Zadelhoff
-/// 1b a few per cent of the points near where the line leaves thermalisation flip between
-/// two states by 3–10 % per iteration: the neighbours' cell fits feed a point's own change
-/// back into its radiation beyond the diagonal operator, an iteration matrix with an
-/// eigenvalue near −1 there. Averaging consecutive iterates is under-relaxation with factor
-/// ½ for those points only; a fixed point is unchanged, and each point uses only its own
-/// values, so the result stays independent of the thread count. `reset` (after an Ng step,
-/// whose step is no plain iteration's) only records.
-fn damp_oscillations(old: &[f64], new: &mut [f64], last_step: &mut [f64], n_levels: usize, reset: bool) {
+/// Halves the step of every point whose main motion flips back: its largest relative step
+/// among the levels above `floor` reverses that level's previous plain step (`new · old < 0`)
+/// and is more than half as large. In the very thick van Zadelhoff 1b a few per cent of the
+/// points near where the line leaves thermalisation flip between two states by 3–10 % per
+/// iteration: the neighbours' cell fits feed a point's own change back into its radiation
+/// beyond the diagonal operator, an iteration matrix with an eigenvalue near −1 there.
+/// Averaging consecutive iterates is under-relaxation with factor ½ for those points only;
+/// it maps an eigenvalue λ to (1 + λ)/2, which speeds convergence only for λ < −½, hence the
+/// size test. A reversal in another level (the sum of the populations is 1, so some level
+/// always turns when the largest one slows, and levels near the rounding or below the
+/// statistics' floor flip at random) is no oscillation: halving the whole point for it
+/// would slow every point to a rate of ½. A fixed point is unchanged, and each point uses
+/// only its own values, so the result stays independent of the thread count. `reset` (the
+/// first step, and after an Ng step or a change of photon stage, whose step is no plain
+/// iteration's) only records.
+fn damp_oscillations(old: &[f64], new: &mut [f64], last_step: &mut [f64], n_levels: usize, floor: f64, reset: bool) {
     for ((o, nw), last) in old.chunks(n_levels).zip(new.chunks_mut(n_levels)).zip(last_step.chunks_mut(n_levels)) {
-        let reverses = !reset && o.iter().zip(nw.iter()).zip(last.iter()).any(|((o, n), l)| (n - o) * l < 0.0);
+        let largest = (0..n_levels)
+            .filter(|&k| nw[k] > floor)
+            .max_by(|&a, &b| ((nw[a] - o[a]) / nw[a]).abs().total_cmp(&((nw[b] - o[b]) / nw[b]).abs()));
+        let reverses = !reset
+            && largest.is_some_and(|k| {
+                let step = nw[k] - o[k];
+                step * last[k] < 0.0 && step.abs() > 0.5 * last[k].abs()
+            });
         for ((o, n), l) in o.iter().zip(nw.iter_mut()).zip(last.iter_mut()) {
             *l = *n - o;
             if reverses {
@@ -99,6 +112,13 @@ struct Workspace {
 
 /// Iterates from `pops` until the stopping rule or `max_iterations`. `on_point` is called
 /// once per solved point (progress bars), `on_iteration` after every iteration.
+///
+/// With a first photon stage (`first_stage_rays_per_point`) the rule ends that stage
+/// instead (or half of `max_iterations`, rounded up, do), and the run goes on with
+/// `rays_per_point` photons, from the first stage's populations, until the rule holds again;
+/// the Ng iterates and contraction rates are not carried over into the new stage. The rule
+/// is checked on the plain step before an Ng extrapolation: when it holds, the run (or the
+/// stage) ends on that step's populations and the extrapolation is not made.
 ///
 /// # Errors
 /// [`crate::solve::error::SolveError::InvalidParameter`] for bad settings or a population
@@ -128,11 +148,22 @@ pub fn solve(
     let mut fits = Vec::new();
     // the change of the previous plain iteration, per (point, level); see damp_oscillations
     let mut last_step = vec![0.0; pops.len()];
-    let mut after_ng = true;
+    // no plain step before this iteration's to compare with (start, Ng step, new stage)
+    let mut fresh_start = true;
+    let mut contraction = Contraction::default();
+    let mut first_stage = params.first_stage_rays_per_point.is_some();
+    let first_stage_cap = params.max_iterations.div_ceil(2);
+    // the iteration after which the current stage began
+    let mut stage_start = 0;
     for iteration in 1..=params.max_iterations {
-        let ray_set = match params.rays {
-            RaySchedule::Fixed => 0,
-            RaySchedule::EveryIteration => iteration as u64,
+        let ray_set = match (params.rays, first_stage) {
+            (RaySchedule::EveryIteration, _) => iteration as u64,
+            (RaySchedule::Fixed, false) => 0,
+            (RaySchedule::Fixed, true) => FIRST_STAGE_RAY_SET,
+        };
+        let rays_per_point = match params.first_stage_rays_per_point {
+            Some(first) if first_stage => first,
+            _ => params.rays_per_point,
         };
         match params.cells {
             CellPopulations::Quadratic => stencil.fit(&setup.mesh, &pops, n, FitOrder::Quadratic, &mut fits),
@@ -159,7 +190,7 @@ pub fn solve(
                         return (0, false, 0);
                     }
                     let mut rng = item_rng(params.seed, (ray_set << 32) | i as u64);
-                    trace_point(setup, &pops, cells, i, params.rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
+                    trace_point(setup, &pops, cells, i, rays_per_point, &mut rng, &mut ws.radiation, &mut ws.trace);
                     let outcome = solve_point(setup, i, &ws.radiation, &params.local, out, &mut ws.local);
                     on_point();
                     (outcome.iterations, outcome.singular, ws.radiation.lost_paths)
@@ -168,38 +199,51 @@ pub fn solve(
             .collect();
         let n_interior = is_sink.iter().filter(|s| !**s).count().max(1);
         let (changes, worst) = relative_changes(&pops, &next, n, params.population_floor, is_sink);
-        damp_oscillations(&pops, &mut next, &mut last_step, n, after_ng);
+        damp_oscillations(&pops, &mut next, &mut last_step, n, params.population_floor, fresh_start);
         std::mem::swap(&mut pops, &mut next);
-        let mut ng_applied = false;
-        if use_ng {
-            iterates.push(pops.clone());
-            if iterates.len() > 4 {
-                iterates.remove(0);
-            }
-            if iteration % params.ng_period == 0 && iterates.len() == 4 && ng_extrapolate(&iterates, n, &mut next) {
-                std::mem::swap(&mut pops, &mut next);
-                iterates.clear();
-                ng_applied = true;
-            }
-        }
-        after_ng = ng_applied;
         let p90 = quantile(&changes, 0.9);
-        let stats = IterationStats {
+        let rho = contraction.record(p90);
+        let mut stats = IterationStats {
             iteration,
             max_rel_change: changes.last().copied().unwrap_or(0.0),
             p90_rel_change: p90,
             median_rel_change: quantile(&changes, 0.5),
             fraction_converged: worst.iter().filter(|&&w| w < params.tolerance).count() as f64 / n_interior as f64,
-            remaining_estimate: remaining_estimate(history.last(), p90, ng_applied, params.rays),
-            ng_applied,
+            remaining_estimate: if params.rays == RaySchedule::Fixed { remaining_estimate(p90, rho) } else { None },
+            ng_applied: false,
             mean_inner_iterations: per_point.iter().map(|r| r.0 as f64).sum::<f64>() / n_interior as f64,
             singular_points: per_point.iter().filter(|r| r.1).count(),
             lost_paths: per_point.iter().map(|r| r.2).sum(),
+            rays_per_point,
         };
-        on_iteration(&stats);
         let done = is_converged(&stats, params);
+        fresh_start = false;
+        // the first step of a stage leaves the starting populations (LTE, zero, another
+        // photon count's fixed point) and is no step of the map's asymptotic regime: Ng
+        // extrapolates from the iterates after it
+        let stage_iteration = iteration - stage_start;
+        if use_ng && !done && stage_iteration > 1 {
+            iterates.push(pops.clone());
+            if iterates.len() > 4 {
+                iterates.remove(0);
+            }
+            if (stage_iteration - 1) % params.ng_period == 0 && iterates.len() == 4 && ng_extrapolate(&iterates, n, &mut next) {
+                std::mem::swap(&mut pops, &mut next);
+                iterates.clear();
+                contraction.extrapolated();
+                stats.ng_applied = true;
+                fresh_start = true;
+            }
+        }
+        on_iteration(&stats);
         history.push(stats);
-        if done {
+        if first_stage && (done || iteration - stage_start == first_stage_cap) {
+            first_stage = false;
+            stage_start = iteration;
+            iterates.clear();
+            contraction.reset();
+            fresh_start = true;
+        } else if done {
             return Ok(SolveOutcome { pops, history, status: SolveStatus::Converged });
         }
     }
@@ -216,7 +260,7 @@ mod tests {
         let old = [0.6, 0.4, 0.5, 0.5, 0.3, 0.7];
         let mut new = [0.4, 0.6, 0.45, 0.55, 0.3, 0.7];
         let mut last = [0.2, -0.2, -0.1, 0.1, 0.0, 0.0];
-        damp_oscillations(&old, &mut new, &mut last, 2, false);
+        damp_oscillations(&old, &mut new, &mut last, 2, 1e-3, false);
         let expected = [0.5, 0.5, 0.45, 0.55, 0.3, 0.7];
         assert!(new.iter().zip(expected).all(|(n, e)| (n - e).abs() < 1e-15), "{new:?}");
         // the undamped steps are recorded; sums stay 1
@@ -224,7 +268,20 @@ mod tests {
         assert!(new.chunks(2).all(|p| (p[0] + p[1] - 1.0).abs() < 1e-15));
         // after an Ng step nothing is damped, only recorded
         let mut again = [0.6, 0.4, 0.5, 0.5, 0.3, 0.7];
-        damp_oscillations(&new, &mut again, &mut last, 2, true);
+        damp_oscillations(&new, &mut again, &mut last, 2, 1e-3, true);
         assert_eq!(again, [0.6, 0.4, 0.5, 0.5, 0.3, 0.7]);
+    }
+
+    #[test]
+    fn small_reversals_and_reversals_of_minor_levels_are_no_oscillation() {
+        // point 0: after the first step from zero the largest level turns back by a tenth of
+        // it (convergence, not a 2-cycle); point 1: the largest relative step (level 0) goes
+        // on, only level 1 turns; point 2: only a level below the floor flips
+        let old = [0.5, 0.5, 0.0, 0.2, 0.3, 0.5, 0.5, 0.4999, 1e-4];
+        let mut new = [0.45, 0.55, 0.0, 0.15, 0.31, 0.54, 0.4, 0.5999, 1e-4 - 1e-6];
+        let mut last = [0.5, 0.5, 0.0, -0.1, -0.02, 0.12, -0.1, 0.1, 1e-6];
+        let expected = new;
+        damp_oscillations(&old, &mut new, &mut last, 3, 1e-3, false);
+        assert_eq!(new, expected);
     }
 }

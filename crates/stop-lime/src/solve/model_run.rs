@@ -84,13 +84,15 @@ pub fn file_setup<'a>(file: &'a ModelFile, mesh: Mesh<'a>, molecule: &Molecule) 
 
 /// The population file of a finished solve of a model file on `grid`, with the metadata
 /// `stop lime` and the `lime` job write: `model` (how the model was named), the molecule, the
-/// grid size and seeds, photons per point, the cells (`[solver] cells`), T_CMB, the iterations
-/// run, the status and the last p90 relative change.
+/// grid size and seeds, photons per point (and those of a first stage, when there was one),
+/// the cells (`[solver] cells`), T_CMB, the iterations run, the status and the last p90
+/// relative change.
 #[must_use]
 pub fn population_file(model: &str, file: &ModelFile, molecule_name: &str, grid: &Grid, params: &SolveParams, outcome: SolveOutcome) -> PopulationFile {
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
     let n_levels = outcome.pops.len() / grid.positions_m.len().max(1);
     let last = outcome.history.last();
+    let first_stage = params.first_stage_rays_per_point.map(|n| ("first_stage_rays_per_point", n.to_string()));
     let metadata = [
         ("model", model.to_owned()),
         ("molecule", molecule_name.to_owned()),
@@ -105,7 +107,7 @@ pub fn population_file(model: &str, file: &ModelFile, molecule_name: &str, grid:
         ("last_p90_rel_change", last.map_or_else(String::new, |s| format!("{:e}", s.p90_rel_change))),
     ];
     PopulationFile {
-        metadata: metadata.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        metadata: metadata.into_iter().chain(first_stage).map(|(k, v)| (k.to_owned(), v)).collect(),
         positions_m: grid.positions_m.clone(),
         is_sink: grid.is_sink.clone(),
         n_levels,

@@ -183,6 +183,10 @@ pub struct SolverParams {
     pub population_floor: f64,
     /// Photons per point per iteration (default 200, LIME's `RAYS_PER_POINT`).
     pub rays_per_point: usize,
+    /// Photons per point of a first stage that iterates to the stopping rule before
+    /// `rays_per_point` photons take over (RATRAN's two stages, Hogerheijde & van der Tak
+    /// 2000, A&A 362, 697, §3); fewer than `rays_per_point`. Default: none, one stage.
+    pub first_stage_rays_per_point: Option<usize>,
     /// Seed of the solver's random streams (default 1).
     pub seed: u64,
     /// Starting populations (default `lte`).
@@ -211,6 +215,7 @@ impl Default for SolverParams {
             tolerance: 1e-3,
             population_floor: 1e-3,
             rays_per_point: 200,
+            first_stage_rays_per_point: None,
             seed: 1,
             initial_populations: InitialPopulations::Lte,
             tcmb_k: stop_physics::constants::T_CMB_K,
@@ -235,6 +240,14 @@ impl SolverParams {
         let tolerance = s.f64_checked("tolerance", Some(d.tolerance), unit, "a relative change in (0, 1)")?;
         let population_floor = s.f64_checked("population_floor", Some(d.population_floor), unit, "a fraction in (0, 1)")?;
         let rays_per_point = s.count("rays_per_point", Some(d.rays_per_point), 1)?;
+        let first_stage_rays_per_point = if s.has("first_stage_rays_per_point") {
+            match s.count("first_stage_rays_per_point", None, 1)? {
+                n if n < rays_per_point => Some(n),
+                n => return Err(s.bad_value("first_stage_rays_per_point", n, format!("fewer than rays_per_point = {rays_per_point}"))),
+            }
+        } else {
+            d.first_stage_rays_per_point
+        };
         let seed = s.count("seed", Some(d.seed as usize), 0)? as u64;
         let initial_populations = match s.string("initial_populations")?.as_deref() {
             None => d.initial_populations,
@@ -261,6 +274,7 @@ impl SolverParams {
             tolerance,
             population_floor,
             rays_per_point,
+            first_stage_rays_per_point,
             seed,
             initial_populations,
             tcmb_k,
@@ -296,5 +310,16 @@ mod tests {
         }
         let message = with_solver("cells = \"voronoi\"").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(message.contains("solver.cells") && message.contains("`voronoi`") && message.contains("`lime`"), "{message}");
+    }
+
+    #[test]
+    fn a_first_photon_stage_is_optional_and_must_have_fewer_photons() {
+        assert_eq!(with_solver("").map(|f| f.solver.first_stage_rays_per_point).ok(), Some(None));
+        let two_stages = with_solver("rays_per_point = 50\nfirst_stage_rays_per_point = 12");
+        assert_eq!(two_stages.map(|f| f.solver.first_stage_rays_per_point).ok(), Some(Some(12)));
+        for bad in ["rays_per_point = 50\nfirst_stage_rays_per_point = 50", "first_stage_rays_per_point = 0", "first_stage_rays_per_point = 1.5"] {
+            let message = with_solver(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains("solver.first_stage_rays_per_point"), "{bad}: {message}");
+        }
     }
 }
