@@ -1,6 +1,7 @@
-//! Everything the iteration needs that does not change: the mesh, the molecule's line
-//! constants and, per grid point, line width, velocity, line and dust opacity scales and
-//! collision rates.
+//! Everything the iteration needs that does not change: the mesh, the molecule and its line
+//! constants and, per grid point, line width, velocity, line and dust opacity scales and the
+//! collision partners' densities and temperature (the rates are computed from them when
+//! needed, [`SolverSetup::collision_rates_of`]).
 
 use crate::grid::delaunay::Neighbours;
 use crate::solve::error::SolveError;

@@ -44,7 +44,8 @@ fn basis(d: [f64; 3]) -> [f64; N_TERMS] {
 /// clamped to `[lo, hi]`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct CellFit {
-    /// Coefficients of [`basis`] (the last six zero for a linear fit).
+    /// Coefficients of the basis φ (the gradient, then the six Hessian terms; those zero for
+    /// a linear fit).
     pub coeff: [f64; N_TERMS],
     /// Smallest value of the cell and its interior neighbours.
     pub lo: f64,
