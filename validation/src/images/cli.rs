@@ -12,12 +12,13 @@ use stop_raytrace::{RayLayout, RaytraceParams};
 pub struct LimeImagesArgs {
     /// STOP's populations of model A on STOP's own grid (written by `stop lime
     /// validation/models/lime_modelA.toml`, or `modelA_own_grid_pops_<cells>.tsv` of
-    /// `stop-validate lime-modela --populations-dir`); repeat for both cells.
+    /// `stop-validate lime-modela --populations-dir`); repeat for several cells.
     #[arg(long)]
     pub populations: Vec<PathBuf>,
     /// STOP's populations of model A solved on LIME's seed1 grid
     /// (`modelA_lime_grid_pops_<cells>.tsv` of `stop-validate lime-modela --populations-dir`);
-    /// repeat for both cells.
+    /// repeat for several cells (`lime-paths` is judged by LIME's same-grid noise, `lime` and
+    /// `linear` as explained in the report).
     #[arg(long)]
     pub lime_grid_populations: Vec<PathBuf>,
     /// STOP's model file of model A.

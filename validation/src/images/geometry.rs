@@ -239,9 +239,9 @@ pub fn population_part(
         );
         let lime_p90 = lime_res.iter().map(|r| r.1).fold(0.0, f64::max);
         match cells {
-            Cells::Lime => report.check(
+            Cells::Lime | Cells::LimePaths => report.check(
                 p90 <= lime_p90,
-                &format!("{}: populations' part, lime cells: per-pixel p90 {} <= LIME's largest {}", image.file_stem, pct(p90), pct(lime_p90)),
+                &format!("{}: populations' part, {} cells: per-pixel p90 {} <= LIME's largest {}", image.file_stem, cells.name(), pct(p90), pct(lime_p90)),
             ),
             Cells::Linear => {
                 let _ = writeln!(report.text, "    (linear cells: not judged, the outer envelope differs from LIME's by construction)");

@@ -2,9 +2,11 @@
 //! LIME 1.9.5's cubes, in three parts:
 //! 1. LIME's own grid and populations (`seed1/grid_5.fits.gz`): the ray tracer alone;
 //! 2. STOP's populations solved on LIME's grid (`stop-validate lime-modela`'s
-//!    `modelA_lime_grid_pops_<cells>.tsv`): with LIME's cells, STOP's solver and ray tracer
-//!    judged by LIME's same-grid noise; with the default cells, the same after LIME's
-//!    populations replace STOP's beyond 300 au, where the cells differ by construction;
+//!    `modelA_lime_grid_pops_<cells>.tsv`): with LIME's cells on LIME's photon paths
+//!    (`lime-paths`), STOP's local solution and ray tracer judged by LIME's same-grid noise;
+//!    with LIME's cells on STOP's straight paths (`lime`) printed, as they differ from LIME by
+//!    LIME's paths ([`crate::modela::lime_paths`]); with the default cells, judged after
+//!    LIME's populations replace STOP's beyond 300 au, where the cells differ by construction;
 //! 3. STOP's populations on STOP's own grid (`stop lime validation/models/lime_modelA.toml`
 //!    or `modelA_own_grid_pops_<cells>.tsv`): everything STOP, judged by LIME's
 //!    grid-to-grid noise, the per-pixel part split into the grid's and the populations'
@@ -12,7 +14,7 @@
 //!
 //! Each code's figures are printed side by side, with LIME's own scatter (same grid: the
 //! fixedgrid runs; different grids: seeds 2, 3) as the yardstick. A population file records
-//! its cells (`# cells = linear|lime`).
+//! its cells (`# cells = linear|lime|lime-paths`).
 
 pub mod cli;
 pub mod compare;

@@ -23,9 +23,10 @@ pub struct LimeModelAArgs {
     /// Redraw photons every iteration as LIME does (no Ng acceleration).
     #[arg(long)]
     pub lime_rays: bool,
-    /// The solver's cells: `lime` (LIME's constant cells, judged by LIME's noise) or `linear`
-    /// (STOP's default, its difference to LIME explained and judged where cells do not
-    /// matter). Default: the model file's `[solver] cells`.
+    /// The cells: `lime-paths` (LIME's constant cells on LIME's photon paths and schedule,
+    /// judged by LIME's noise), `lime` (LIME's cells on STOP's straight paths) or `linear`
+    /// (STOP's default); the last two differ from LIME by LIME's choices, explained and judged
+    /// where those do not matter. Default: the model file's `[solver] cells`.
     #[arg(long, value_enum)]
     pub cells: Option<Cells>,
     /// Photons per point (default: the model file's, LIME's 200). STOP at 100 has LIME's

@@ -12,9 +12,10 @@
 //! a STOP step from them (photons from each point through LIME's populations, then STOP's
 //! local ALI) would return them up to Monte-Carlo noise. The tables show, per radius band
 //! and level, the mean departure after one step and at STOP's fixed point of the points
-//! outside 100 au with everything inside held at LIME's values (inside 100 au the two codes
+//! outside 30 au with everything inside held at LIME's values (inside 30 au the two codes
 //! agree to < 0.1 %), for STOP's variants: linear, constant or LIME's cells, 200 or 2000
-//! photons.
+//! photons; and for lime cells on LIME's photon paths ([`super::lime_paths`]), with the
+//! velocity sampled at the edges' points as LIME does or, as control, on the photon's track.
 //! With `--lime-grid-populations` (an earlier `lime-grid` run of the same solver) the step
 //! from STOP's own populations must return them; a file from another solver version will not.
 //!
@@ -32,7 +33,23 @@
 //! than the model's n(r) (Voronoi-constant column over the model's, 12 random paths per
 //! point to the sink cells), and LIME's J = 3–4 are over-excited accordingly; STOP integrates
 //! the model's density along the path and reconstructs the populations linearly.
+//!
+//! Findings (2026-11-26, lime cells, one step with 400 photons, the track control with STOP's
+//! profile-sampled velocities; J = 6 / 7 at 30–100 au, J = 4–6
+//! at 100–300 au, J = 3 / 4 / 5 at 300–1000 au): STOP's straight paths +0.64 / +0.99 %,
+//! +0.72 / +1.77 / +1.96 %, +1.17 / +1.69 / +3.19 %, the lime-cells difference of the
+//! `lime-grid` part; LIME's photon paths +0.06 / +0.09 %, +0.01 / −0.08 / −0.24 %, +0.39 /
+//! +0.75 / +0.24 %, as LIME's own reruns on the same grid (fixedgrid 4, 5 against seed 1:
+//! +0.04…+0.08 %, −0.02…+0.05 / −0.17…+0.01 / −0.30…−0.10 %, +0.38…+0.45 / +0.59…+0.97 /
+//! −1.43…+0.33 %). The same paths with the velocity sampled on the photon's track give
+//! +0.43 / +0.65 %, +0.46 / +1.12 / +1.23 %, +1.91 / +3.65 / +3.81 %: the difference is the
+//! velocity LIME's photons see off their line (`lime-algorithm.md` §3.2 steps 3–5). LIME's
+//! uniform photon velocities (step 2) instead of STOP's profile sampling move the straight
+//! paths' figures by < 0.6 points. LIME's populations are its own algorithm's fixed point
+//! (not an unconverged state after its 14 iterations), and STOP's lime cells differ from it
+//! only by the paths.
 
+use super::lime_paths::{self, LimePaths, VelocitySamples, Velocities};
 use super::reference::{BINNED_LEVELS, read_lime_pops};
 use super::run::{ModelAOptions, read_lime_seed1};
 use super::{ModelAReport, POPULATION_FLOOR, mean_deviation_cell};
@@ -51,8 +68,8 @@ use stop_model::ModelFile;
 
 use stop_physics::constants::AU_M;
 
-/// Radius bands of the table, au (the outer three of the runner's bias table).
-const BANDS_AU: [(f64, f64); 3] = [(100.0, 300.0), (300.0, 1000.0), (1000.0, 2000.1)];
+/// Radius bands of the table, au (the outer four of the runner's bias table).
+const BANDS_AU: [(f64, f64); 4] = [(30.0, 100.0), (100.0, 300.0), (300.0, 1000.0), (1000.0, 2000.1)];
 
 /// One STOP step from `start` at the points `rows` of `lime` (their grid ids), with the
 /// cells and photons of the variant; the populations after the step, `[row * n + level]`.
@@ -180,7 +197,7 @@ pub fn outer_step(
     let out = &mut report.text;
     let _ = writeln!(
         out,
-        "== model A diagnosis: one STOP step from LIME's seed-1 populations on LIME's grid, r > 100 au"
+        "== model A diagnosis: one STOP step from LIME's seed-1 populations on LIME's grid, r > 30 au"
     );
     let (grid, seed1) = read_lime_seed1(options)?;
     let molecule = file.molecule.read().context("reading the molecular data")?;
@@ -301,6 +318,14 @@ pub fn outer_step(
         band_rows(out, label, &r_m, &lime_rows, &after, n);
         log(&format!("  diagnosis: {label} done"));
     }
+    // lime cells on LIME's photon paths (modela::lime_paths), and as control the same paths
+    // with the velocity sampled on the photon's straight track
+    for (label, samples) in [("from LIME: lime, LIME's paths", VelocitySamples::Edge), ("  same, velocity on the track", VelocitySamples::Track)] {
+        let paths = LimePaths { photons: params.rays_per_point, velocities: Velocities::LimeUniform, samples, seed: params.seed };
+        let after = lime_paths::step(&setup, &lime_full, &ids, &paths, 0, &params.local);
+        band_rows(out, label, &r_m, &lime_rows, &after, n);
+        log(&format!("  diagnosis: {label} done"));
+    }
     for (label, cells) in [
         ("fixed point: linear", CellPopulations::Linear),
         ("fixed point: constant", CellPopulations::Constant),
@@ -311,7 +336,7 @@ pub fn outer_step(
         let history: Vec<String> = changes.iter().map(|c| format!("{c:.1e}")).collect();
         let _ = writeln!(
             out,
-            "      ({label}: largest change per step {}; inside 100 au held at LIME's)",
+            "      ({label}: largest change per step {}; inside 30 au held at LIME's)",
             history.join(" ")
         );
         log(&format!("  diagnosis: {label} done"));
