@@ -87,6 +87,8 @@ pub struct SolverSetup<'a> {
     pub partner_densities_cm3: Vec<PartnerDensities>,
     /// Gas kinetic temperature per point, K.
     pub tkin_k: Vec<f64>,
+    /// How the photons' velocities are drawn (default: from the line profile alone).
+    pub wing_photons: crate::transport::photons::WingPhotons,
 }
 
 /// Photon occupation number of a black body, `1 / (exp(hν/kT) − 1)` (0 for T ≤ 0).
@@ -146,6 +148,7 @@ impl<'a> SolverSetup<'a> {
             partner_densities_cm3: vec![PartnerDensities::default(); n_points],
             tkin_k: vec![0.0; n_points],
             lines,
+            wing_photons: crate::transport::photons::WingPhotons::default(),
         };
         // 2k / m_mol in m² s⁻² K⁻¹ (k in J/K = 1e-7 erg/K)
         let two_k_over_m = 2.0 * K_ERG_K * 1e-7 / (molecule.weight_amu * AMU_KG);
