@@ -34,20 +34,20 @@
 //! point to the sink cells), and LIME's J = 3–4 are over-excited accordingly; STOP integrates
 //! the model's density along the path and reconstructs the populations linearly.
 //!
-//! Findings (2026-11-26, lime cells, one step with 400 photons, the track control with STOP's
-//! profile-sampled velocities; J = 6 / 7 at 30–100 au, J = 4–6
-//! at 100–300 au, J = 3 / 4 / 5 at 300–1000 au): STOP's straight paths +0.64 / +0.99 %,
-//! +0.72 / +1.77 / +1.96 %, +1.17 / +1.69 / +3.19 %, the lime-cells difference of the
-//! `lime-grid` part; LIME's photon paths +0.06 / +0.09 %, +0.01 / −0.08 / −0.24 %, +0.39 /
-//! +0.75 / +0.24 %, as LIME's own reruns on the same grid (fixedgrid 4, 5 against seed 1:
+//! Findings (2026-11-26, lime cells, one step with 2000 photons; J = 6 / 7 at 30–100 au,
+//! J = 4–6 at 100–300 au, J = 3 / 4 / 5 at 300–1000 au): STOP's straight paths +0.66 / +1.01 %,
+//! +0.69 / +1.69 / +1.89 %, +1.06 / +1.41 / +2.90 %, the lime-cells difference of the
+//! `lime-grid` part; LIME's photon paths +0.10 / +0.13 %, +0.01 / −0.02 / −0.11 %, +0.37 /
+//! +0.83 / +1.03 %, about as LIME's own reruns on the same grid (fixedgrid 4, 5 against seed 1:
 //! +0.04…+0.08 %, −0.02…+0.05 / −0.17…+0.01 / −0.30…−0.10 %, +0.38…+0.45 / +0.59…+0.97 /
-//! −1.43…+0.33 %). The same paths with the velocity sampled on the photon's track give
-//! +0.43 / +0.65 %, +0.46 / +1.12 / +1.23 %, +1.91 / +3.65 / +3.81 %: the difference is the
-//! velocity LIME's photons see off their line (`lime-algorithm.md` §3.2 steps 3–5). LIME's
-//! uniform photon velocities (step 2) instead of STOP's profile sampling move the straight
-//! paths' figures by < 0.6 points. LIME's populations are its own algorithm's fixed point
-//! (not an unconverged state after its 14 iterations), and STOP's lime cells differ from it
-//! only by the paths.
+//! −1.43…+0.33 %; J = 5 there has few points above 0.01). The same paths with the velocity
+//! sampled on the photon's track give +0.45 / +0.67 %, +0.46 / +1.15 / +1.26 %, +1.99 / +3.89 /
+//! +4.53 %: the difference is the velocity LIME's photons see off their line
+//! (`lime-algorithm.md` §3.2 steps 3–5). LIME's uniform photon velocities (step 2) instead of
+//! STOP's profile sampling move the straight paths' figures by < 0.6 points (an experiment with
+//! 400 photons). LIME's populations are its own algorithm's fixed point, not an unconverged
+//! state after its 14 iterations (`lime_paths`: the full solve from zero matches LIME like its
+//! reruns), and STOP's lime cells differ from it only by the paths.
 
 use super::lime_paths::{self, LimePaths, VelocitySamples, Velocities};
 use super::reference::{BINNED_LEVELS, read_lime_pops};
@@ -312,6 +312,11 @@ pub fn outer_step(
             CellPopulations::Lime,
             params.rays_per_point,
         ),
+        (
+            "from LIME: lime, 2000",
+            CellPopulations::Lime,
+            10 * params.rays_per_point,
+        ),
     ];
     for (label, cells, photons) in variants {
         let after = step_from(&setup, &lime_full, &ids, &params, cells, photons);
@@ -319,9 +324,10 @@ pub fn outer_step(
         log(&format!("  diagnosis: {label} done"));
     }
     // lime cells on LIME's photon paths (modela::lime_paths), and as control the same paths
-    // with the velocity sampled on the photon's straight track
-    for (label, samples) in [("from LIME: lime, LIME's paths", VelocitySamples::Edge), ("  same, velocity on the track", VelocitySamples::Track)] {
-        let paths = LimePaths { photons: params.rays_per_point, velocities: Velocities::LimeUniform, samples, seed: params.seed };
+    // with the velocity sampled on the photon's straight track; 2000 photons, as at 200 one
+    // step's band means at 300-1000 au scatter by ~1 % (LIME's uniform velocities)
+    for (label, samples) in [("from LIME: lime, LIME's paths, 2000", VelocitySamples::Edge), ("  same, velocity on the track", VelocitySamples::Track)] {
+        let paths = LimePaths { photons: 10 * params.rays_per_point, velocities: Velocities::LimeUniform, samples, seed: params.seed };
         let after = lime_paths::step(&setup, &lime_full, &ids, &paths, 0, &params.local);
         band_rows(out, label, &r_m, &lime_rows, &after, n);
         log(&format!("  diagnosis: {label} done"));
