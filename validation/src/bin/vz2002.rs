@@ -55,6 +55,10 @@ struct Cli {
     /// log-uniformly in radius.
     #[arg(long)]
     lime_sampling: bool,
+    /// Share of each point's photons drawn from a Gaussian twice the line's width, weighted
+    /// back to the profile (default: 0.5 for problem 1, 0 for problem 2; 0: the profile alone).
+    #[arg(long)]
+    wing_fraction: Option<f64>,
     /// Problem 2: solve the table as RATRAN's 49 constant shells
     /// (`vz2002_<p>_ratran_shells.toml`) instead of the continuous interpolation.
     #[arg(long)]
@@ -80,7 +84,7 @@ fn main() -> anyhow::Result<ExitCode> {
         "quadratic" => CellPopulations::Quadratic,
         "constant" => CellPopulations::Constant,
         _ => CellPopulations::Linear,
-    }), ng_period: cli.ng_period, diagnose: cli.diagnose, refine: cli.refine, adapt: cli.adapt, adapt_passes: cli.adapt_passes, lime_sampling: cli.lime_sampling, ratran_shells: cli.ratran_shells };
+    }), ng_period: cli.ng_period, diagnose: cli.diagnose, refine: cli.refine, adapt: cli.adapt, adapt_passes: cli.adapt_passes, lime_sampling: cli.lime_sampling, ratran_shells: cli.ratran_shells, wing_fraction: cli.wing_fraction };
     let (mut passed, mut failed) = (0, 0);
     for problem in problems {
         let report = run_problem(problem, &models, &reference, &opts, &mut |line| println!("{line}"))?;
