@@ -40,7 +40,9 @@ pub const P1_ADAPT: f64 = 0.25;
 /// −3.9 %), with half the photons in the wide Gaussian +0.1 / −0.1 / −0.2 / −1.7 %, rms
 /// 4.8 → 1.9 %. With the defaults, `p1b --points 2000`: max 10.6 %, rms 1.77 %, p90 3.03 %,
 /// bins −1.8…+0.8 % (28.0 / 4.90 / 8.47 %, bins down to −7.6 %, before the pieces and
-/// this); `p1a --points 2000`: 4.50 / 0.71 / 1.18 % (5.26 / 0.71 / 1.18 % before).
+/// this); refined to 4000 points 10.99 / 1.54 / 2.64 %, bins −1.9…+0.8 %, moving ≤ 0.64 %
+/// (20.4 / 4.55 / 8.24 %, −7.1 % before); `p1a --points 2000`: 4.50 / 0.71 / 1.18 %
+/// (5.26 / 0.71 / 1.18 % before). The 1b maximum is photon noise at 3–4e15 m (±8–11 %).
 pub const P1_WING_FRACTION: f64 = 0.5;
 /// Problem 1: width of the wide Gaussian in units of the line's Doppler b.
 pub const P1_WING_WIDTH: f64 = 2.0;
