@@ -14,6 +14,7 @@ use stop_lime::solve::setup::{Mesh, SolverSetup};
 use stop_lime::solve::stateq::{StateqScratch, solve_statistical_equilibrium};
 use stop_lime::transport::photons::{CellModel, PointRadiation, TraceScratch, trace_point};
 use stop_lime::transport::reconstruct::{FitOrder, GradientStencil};
+use stop_lime::transport::segment::LimeLines;
 use stop_model::{Bounds, LineWidth, PhysicalModel, PointFields, Position};
 use stop_molecule::{Molecule, PartnerKind};
 
@@ -139,11 +140,12 @@ fn lime_and_fitted_cells_agree_on_uniform_fields() {
         let pops = initial_populations(&setup, &mol, StartFrom::Lte);
         let mut fits = Vec::new();
         GradientStencil::new(&mesh).fit(&mesh, &pops, 2, FitOrder::Linear, &mut fits);
+        let lime_lines = LimeLines::new(&setup, &pops);
         let (mut lime, mut fitted, mut scratch) = (PointRadiation::default(), PointRadiation::default(), TraceScratch::default());
         let r = |i: usize| grid.positions_m[i].iter().map(|c| c * c).sum::<f64>().sqrt();
         let mut n_opaque = 0;
         for i in (0..grid.is_sink.len()).filter(|&i| !grid.is_sink[i]).step_by(10) {
-            trace_point(&setup, &pops, CellModel::Lime, i, 16, &mut item_rng(3, i as u64), &mut lime, &mut scratch);
+            trace_point(&setup, &pops, CellModel::Lime(&lime_lines), i, 16, &mut item_rng(3, i as u64), &mut lime, &mut scratch);
             trace_point(&setup, &pops, CellModel::Fitted(&fits), i, 16, &mut item_rng(3, i as u64), &mut fitted, &mut scratch);
             assert_eq!((lime.lost_paths, fitted.lost_paths), (0, 0));
             for (k, (a, b)) in lime.incoming.iter().zip(&fitted.incoming).enumerate() {

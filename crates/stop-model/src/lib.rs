@@ -15,5 +15,5 @@ pub use expr::{Expression, MAX_DERIVED, builtin_constants, constant_value};
 pub use field::{Interpolation, Outside, PointCloud, RadialProfile, ScalarField, VectorField};
 pub use file::ModelFile;
 pub use model::{FileModel, MoleculeAmount, Source};
-pub use physical::{Bounds, DENSITY_POWER, LineWidth, N_PARTNERS, PhysicalModel, PointFields, Position, grid_density_norm};
+pub use physical::{Bounds, DENSITY_POWER, LineWidth, N_PARTNERS, PathFields, PhysicalModel, PointFields, Position, grid_density_norm};
 pub use table::DataTable;

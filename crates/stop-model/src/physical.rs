@@ -91,6 +91,24 @@ impl PointFields {
     }
 }
 
+/// What a photon path needs of the model at a position ([`PhysicalModel::path_fields`]): the
+/// bulk velocity and the molecule and total gas densities.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathFields {
+    /// Bulk velocity, m/s.
+    pub velocity_m_s: [f64; 3],
+    /// Number density of the radiating molecule, m⁻³.
+    pub molecule_density_m3: f64,
+    /// Sum of all partner densities, m⁻³ ([`PointFields::total_density_m3`]).
+    pub total_density_m3: f64,
+}
+
+impl From<PointFields> for PathFields {
+    fn from(f: PointFields) -> Self {
+        Self { velocity_m_s: f.velocity_m_s, molecule_density_m3: f.molecule_density_m3, total_density_m3: f.total_density_m3() }
+    }
+}
+
 /// The region a model fills: a spherical shell (the whole sphere when the inner radius is 0).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bounds {
@@ -159,6 +177,14 @@ pub trait PhysicalModel: Send + Sync {
     fn velocity_m_s(&self, position: &Position) -> [f64; 3] {
         self.fields(position).velocity_m_s
     }
+
+    /// The velocity and the molecule and gas densities alone: what the solver's fitted cells
+    /// ask at the stations of a path. The default evaluates all fields; a model may skip the
+    /// temperatures and the line width, but must return the same values as
+    /// [`PhysicalModel::fields`].
+    fn path_fields(&self, position: &Position) -> PathFields {
+        self.fields(position).into()
+    }
 }
 
 /// The normalising maximum LIME divides the grid-point density by (`lime-algorithm.md` §2.1):
@@ -203,6 +229,9 @@ macro_rules! forward_physical_model {
             }
             fn velocity_m_s(&self, position: &Position) -> [f64; 3] {
                 (**self).velocity_m_s(position)
+            }
+            fn path_fields(&self, position: &Position) -> PathFields {
+                (**self).path_fields(position)
             }
         }
     )*};

@@ -64,6 +64,7 @@ use stop_lime::solve::params::{CellPopulations, SolveParams};
 use stop_lime::solve::setup::{Mesh, SolverSetup};
 use stop_lime::transport::photons::{CellModel, PointRadiation, TraceScratch, trace_point};
 use stop_lime::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
+use stop_lime::transport::segment::LimeLines;
 use stop_model::ModelFile;
 
 use stop_physics::constants::AU_M;
@@ -99,7 +100,8 @@ fn step_from(
         ),
         CellPopulations::Lime => {}
     }
-    let cell_model = if cells == CellPopulations::Lime { CellModel::Lime } else { CellModel::Fitted(&fits) };
+    let lime_lines = if cells == CellPopulations::Lime { LimeLines::new(setup, start) } else { LimeLines::default() };
+    let cell_model = if cells == CellPopulations::Lime { CellModel::Lime(&lime_lines) } else { CellModel::Fitted(&fits) };
     ids.par_iter()
         .map_init(
             || {

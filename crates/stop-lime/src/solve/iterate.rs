@@ -13,6 +13,7 @@ use crate::solve::params::{CellPopulations, FIRST_STAGE_RAY_SET, RaySchedule, So
 use crate::solve::setup::SolverSetup;
 use crate::transport::photons::{CellModel, PointRadiation, TraceScratch, trace_point};
 use crate::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
+use crate::transport::segment::LimeLines;
 use rayon::prelude::*;
 use stop_physics::constants::HC_OVER_K_CM_K;
 
@@ -174,7 +175,8 @@ pub fn solve(
             }
             CellPopulations::Lime => fits.clear(),
         }
-        let cells = if params.cells == CellPopulations::Lime { CellModel::Lime } else { CellModel::Fitted(&fits) };
+        let lime_lines = if params.cells == CellPopulations::Lime { LimeLines::new(setup, &pops) } else { LimeLines::default() };
+        let cells = if params.cells == CellPopulations::Lime { CellModel::Lime(&lime_lines) } else { CellModel::Fitted(&fits) };
         let per_point: Vec<(usize, bool, usize)> = next
             .par_chunks_mut(n)
             .enumerate()

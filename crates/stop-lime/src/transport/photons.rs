@@ -20,7 +20,7 @@ use crate::solve::setup::SolverSetup;
 use crate::transport::formal::MASER_TAU_LIMIT;
 use crate::transport::profile::{erf, mean_gaussian};
 use crate::transport::reconstruct::{CellFit, populations_at_stations};
-use crate::transport::segment::{STATIONS, SegmentLines, Station, lime_segment_lines, segment_lines};
+use crate::transport::segment::{LimeLines, STATIONS, SegmentLines, Station, lime_segment_lines, segment_lines};
 use crate::transport::walk::exit_step;
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -159,7 +159,8 @@ pub enum CellModel<'a> {
     /// populations, molecule and gas densities over its whole cell; only the velocity comes
     /// from the model ([`stop_model::PhysicalModel::velocity_m_s`]) at the stations. The own
     /// cell enters only through the local operator (no own-cell correction), as in LIME.
-    Lime,
+    /// The cells' line opacities and emissivities come from the iteration's [`LimeLines`].
+    Lime(&'a LimeLines),
 }
 
 /// Per-thread work space of [`trace_point`].
@@ -287,7 +288,7 @@ pub fn trace_point(
             let b = setup.doppler_b_m_s[cell];
             let segment = if cell == i { &mut scratch.own } else { &mut scratch.segment };
             match cells {
-                CellModel::Lime => {
+                CellModel::Lime(lines) => {
                     let v_at = |s: usize| {
                         let x_m = at(s);
                         dot(dir, setup.model.velocity_m_s(&Position::new(x_m[0], x_m[1], x_m[2])))
@@ -298,7 +299,7 @@ pub fn trace_point(
                         local_line_path_m = mean_gaussian((v_photon - v_proj[0]) / b, (v_photon - v_proj[2]) / b) * step.length_m;
                         local_dust_path_m = step.length_m;
                     } else {
-                        lime_segment_lines(setup, cell, &pops[cell * n_levels..(cell + 1) * n_levels], v_proj, step.length_m, v_photon, segment);
+                        lime_segment_lines(setup, cell, lines, v_proj, step.length_m, v_photon, segment);
                     }
                     start.v_proj_m_s = v_proj[2];
                 }
@@ -368,14 +369,14 @@ pub fn trace_point(
         out.lost_paths += usize::from(!reached_boundary);
         out.local_line_path_m.push(local_line_path_m);
         out.local_dust_path_m.push(local_dust_path_m);
-        if matches!(cells, CellModel::Lime) {
+        if matches!(cells, CellModel::Lime(_)) {
             continue;
         }
         for (((sum, incoming), &own_emitted), &own_transmission) in scratch.full_sum.iter_mut().zip(intensity.iter()).zip(&scratch.own_emitted).zip(&scratch.own_transmission) {
             *sum += out.weight[k] * (own_emitted + own_transmission * incoming);
         }
     }
-    if matches!(cells, CellModel::Lime) {
+    if matches!(cells, CellModel::Lime(_)) {
         return;
     }
     // J̄ of the constant-cell operator at the traced populations, for the correction
@@ -422,8 +423,8 @@ impl SphereStrata {
 
 /// The model's fields at `x_m` seen by a photon heading along `dir`.
 fn station_at(setup: &SolverSetup<'_>, x_m: [f64; 3], dir: [f64; 3]) -> Station {
-    let f = setup.model.fields(&Position::new(x_m[0], x_m[1], x_m[2]));
-    Station { v_proj_m_s: dot(dir, f.velocity_m_s), molecule_m3: f.molecule_density_m3, gas_m3: f.total_density_m3() }
+    let f = setup.model.path_fields(&Position::new(x_m[0], x_m[1], x_m[2]));
+    Station { v_proj_m_s: dot(dir, f.velocity_m_s), molecule_m3: f.molecule_density_m3, gas_m3: f.total_density_m3 }
 }
 
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {

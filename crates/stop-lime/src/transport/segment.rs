@@ -143,25 +143,47 @@ pub fn segment_lines(
     }
 }
 
+/// The line opacity and emissivity of LIME's first-order cells for one iteration: per cell
+/// and line, α and j of B&H 2010 eqs. 3–4 per unit profile and length (occupation units,
+/// [`SolverSetup::kappa0_m`]) at the cell point's populations, which stay fixed while the
+/// photons of an iteration are traced. Computed once per iteration instead of per segment.
+#[derive(Debug, Clone, Default)]
+pub struct LimeLines {
+    /// `[α, j]` per `[cell * n_lines + line]`, m⁻¹.
+    alpha_j_m: Vec<[f64; 2]>,
+}
+
+impl LimeLines {
+    /// The table for the populations `pops` (`[point * n_levels + level]`).
+    #[must_use]
+    pub fn new(setup: &SolverSetup<'_>, pops: &[f64]) -> Self {
+        let alpha_j_m = pops
+            .chunks_exact(setup.n_levels)
+            .zip(setup.kappa0_m.chunks_exact(setup.n_lines().max(1)))
+            .flat_map(|(p, kappa0_m)| setup.lines.iter().zip(kappa0_m).map(move |(line, &kappa0)| [kappa0 * (p[line.lo] * line.weight_ratio - p[line.up]), kappa0 * p[line.up]]))
+            .collect();
+        Self { alpha_j_m }
+    }
+}
+
 /// [`segment_lines`] for LIME's first-order cells (`lime-algorithm.md` §3.2 steps 5–7): the
-/// populations `p` (`n_levels` values), molecule and gas densities and line width of the
-/// cell's point over the whole segment, only the projected velocity varying, linearly
-/// between the entry, middle and exit values `v_proj_m_s`. Each half has the profile
-/// averaged over its velocity range and hence a constant source function, adding
+/// populations (through `lines`, [`LimeLines`]), molecule and gas densities and line width
+/// of the cell's point over the whole segment, only the projected velocity varying,
+/// linearly between the entry, middle and exit values `v_proj_m_s`. Each half has the
+/// profile averaged over its velocity range and hence a constant source function, adding
 /// `S (1 − e^{−Δτ})`; also writes each line's transmission.
-pub fn lime_segment_lines(setup: &SolverSetup<'_>, cell: usize, p: &[f64], v_proj_m_s: [f64; 3], length_m: f64, v_photon_m_s: f64, out: &mut SegmentLines) {
+pub fn lime_segment_lines(setup: &SolverSetup<'_>, cell: usize, lines: &LimeLines, v_proj_m_s: [f64; 3], length_m: f64, v_photon_m_s: f64, out: &mut SegmentLines) {
     let n_lines = setup.n_lines();
     out.resize(n_lines);
     let b = setup.doppler_b_m_s[cell];
     let half_m = 0.5 * length_m;
     let phi = mean_gaussian_pair(v_proj_m_s.map(|v| (v_photon_m_s - v) / b));
     let cell_lines = cell * n_lines..(cell + 1) * n_lines;
-    let per_line = setup.lines.iter().zip(&setup.kappa0_m[cell_lines.clone()]).zip(&setup.dust_alpha_m[cell_lines.clone()]).zip(&setup.dust_source[cell_lines]);
+    let per_line = lines.alpha_j_m[cell_lines.clone()].iter().zip(&setup.dust_alpha_m[cell_lines.clone()]).zip(&setup.dust_source[cell_lines]);
     let outputs = out.dtau.iter_mut().zip(out.emitted.iter_mut()).zip(out.transmission.iter_mut());
-    for ((((line, &kappa0), &dust_alpha), &dust_source), ((tau_out, emitted_out), transmission_out)) in per_line.zip(outputs) {
-        // α and j of B&H 2010 eqs. 3–4 per unit profile and length, as in segment_lines
-        let absorb = kappa0 * (p[line.lo] * line.weight_ratio - p[line.up]) * half_m;
-        let emit = kappa0 * p[line.up] * half_m;
+    for (((&[alpha_m, j_m], &dust_alpha), &dust_source), ((tau_out, emitted_out), transmission_out)) in per_line.zip(outputs) {
+        let absorb = alpha_m * half_m;
+        let emit = j_m * half_m;
         let dust = dust_alpha * half_m;
         let dust_emit = dust * dust_source;
         let (mut tau, mut emitted, mut transmission) = (0.0, 0.0, 1.0);
