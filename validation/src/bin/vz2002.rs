@@ -56,7 +56,8 @@ struct Cli {
     #[arg(long)]
     lime_sampling: bool,
     /// Share of each point's photons drawn from a Gaussian twice the line's width, weighted
-    /// back to the profile (default: 0.5 for problem 1, 0 for problem 2; 0: the profile alone).
+    /// back to the profile (default: the model file's `[solver] wing_photon_fraction`, 0.5 for
+    /// problem 1, 0 for problem 2; 0: the profile alone).
     #[arg(long)]
     wing_fraction: Option<f64>,
     /// Problem 2: solve the table as RATRAN's 49 constant shells

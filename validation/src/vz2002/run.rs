@@ -32,20 +32,6 @@ pub const P2_SPREAD: f64 = 0.12;
 /// 0.72 % without; at 4000 points 1a gives 4.62 / 0.65 / 1.01 % with it, 8.89 / 0.60 / 0.84 %
 /// without.
 pub const P1_ADAPT: f64 = 0.25;
-/// Problem 1: the share of each point's photons drawn from a Gaussian [`P1_WING_WIDTH`]
-/// times the line's width ([`stop_lime::transport::photons::WingPhotons`]). 1b, 1500
-/// log-uniform points without the adaptive pass, 200 photons, pieces of τ ≤ 1: from the
-/// profile alone the bins at 1.8e15 / 3.2e15 / 5.6e15 / 1e16 m are −2.8 / −2.4 / −5.3 /
-/// −3.6 % (800 photons: −3.6 / −3.1 / −3.6 / −3.1 %; 3000 points: −3.3 / −5.7 / −5.7 /
-/// −3.9 %), with half the photons in the wide Gaussian +0.1 / −0.1 / −0.2 / −1.7 %, rms
-/// 4.8 → 1.9 %. With the defaults, `p1b --points 2000`: max 10.6 %, rms 1.77 %, p90 3.03 %,
-/// bins −1.8…+0.8 % (28.0 / 4.90 / 8.47 %, bins down to −7.6 %, before the pieces and
-/// this); refined to 4000 points 10.99 / 1.54 / 2.64 %, bins −1.9…+0.8 %, moving ≤ 0.64 %
-/// (20.4 / 4.55 / 8.24 %, −7.1 % before); `p1a --points 2000`: 4.50 / 0.71 / 1.18 %
-/// (5.26 / 0.71 / 1.18 % before). The 1b maximum is photon noise at 3–4e15 m (±8–11 %).
-pub const P1_WING_FRACTION: f64 = 0.5;
-/// Problem 1: width of the wide Gaussian in units of the line's Doppler b.
-pub const P1_WING_WIDTH: f64 = 2.0;
 /// Radial bins of the printed comparison (as the LIME comparison tables).
 pub const N_BINS: usize = 15;
 
@@ -107,8 +93,9 @@ pub struct RunOptions {
     /// thermalised core, where the populations do not change, and leaves the cells largest
     /// at 1e14–1e16 m, where the excitation leaves equilibrium.
     pub lime_sampling: bool,
-    /// Share of the photons drawn from the wide Gaussian (default [`P1_WING_FRACTION`] for
-    /// problem 1, none for problem 2; 0: the line profile alone).
+    /// Share of the photons drawn from the wide Gaussian (default the model file's
+    /// `[solver] wing_photon_fraction`: 0.5 in problem 1's, none in problem 2's; 0: the line
+    /// profile alone).
     pub wing_fraction: Option<f64>,
     /// Problem 2: solve `vz2002_<p>_ratran_shells.toml` (the table as RATRAN's 49 constant
     /// shells) instead of the continuous `vz2002_<p>.toml`.
@@ -211,9 +198,21 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
     if let Some(period) = opts.ng_period {
         params.ng_period = period;
     }
-    let wing_fraction = opts.wing_fraction.unwrap_or(if is_p1 { P1_WING_FRACTION } else { 0.0 });
+    // Problem 1's model files draw half of each point's photons from a Gaussian twice the
+    // line's width (`[solver] wing_photon_fraction = 0.5`, `wing_width = 2.0`; stop-lime
+    // WingPhotons). 1b, 1500
+    // log-uniform points without the adaptive pass, 200 photons, pieces of τ ≤ 1: from the
+    // profile alone the bins at 1.8e15 / 3.2e15 / 5.6e15 / 1e16 m are −2.8 / −2.4 / −5.3 /
+    // −3.6 % (800 photons: −3.6 / −3.1 / −3.6 / −3.1 %; 3000 points: −3.3 / −5.7 / −5.7 /
+    // −3.9 %), with half the photons in the wide Gaussian +0.1 / −0.1 / −0.2 / −1.7 %, rms
+    // 4.8 → 1.9 %. With the defaults, `p1b --points 2000`: max 10.6 %, rms 1.77 %, p90 3.03 %,
+    // bins −1.8…+0.8 % (28.0 / 4.90 / 8.47 %, bins down to −7.6 %, before the pieces and
+    // this); refined to 4000 points 10.99 / 1.54 / 2.64 %, bins −1.9…+0.8 %, moving ≤ 0.64 %
+    // (20.4 / 4.55 / 8.24 %, −7.1 % before); `p1a --points 2000`: 4.50 / 0.71 / 1.18 %
+    // (5.26 / 0.71 / 1.18 % before). The 1b maximum is photon noise at 3–4e15 m (±8–11 %).
+    let wing_fraction = opts.wing_fraction.unwrap_or(file.solver.wing_photon_fraction);
     anyhow::ensure!((0.0..1.0).contains(&wing_fraction), "wing fraction `{wing_fraction}`: expected in [0, 1)");
-    let wing_photons = WingPhotons { fraction: wing_fraction, width: P1_WING_WIDTH };
+    let wing_photons = WingPhotons { fraction: wing_fraction, width: file.solver.wing_width };
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
     let header = format!(
         "problem {} ({model_name}): {} interior + {} sink points ({}), {} photons per point ({:.0} % from a Gaussian {}x the line's width), tolerance {:.0e}, cell populations {:?}\n",
@@ -223,7 +222,7 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
         sampling,
         params.rays_per_point,
         100.0 * wing_fraction,
-        P1_WING_WIDTH,
+        file.solver.wing_width,
         params.tolerance,
         params.cells
     );

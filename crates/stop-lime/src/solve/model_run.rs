@@ -10,6 +10,7 @@ use crate::solve::iterate::SolveOutcome;
 use crate::solve::params::SolveParams;
 use crate::solve::setup::{DustInput, Mesh, SolverSetup};
 use crate::transport::dust::DustOpacity;
+use crate::transport::photons::WingPhotons;
 use stop_model::file::Sampling;
 use stop_model::{ModelFile, PhysicalModel, Position};
 use stop_molecule::Molecule;
@@ -72,14 +73,17 @@ pub fn read_dust(file: &ModelFile) -> Result<Option<(DustOpacity, f64)>, SolveEr
 }
 
 /// The solver set-up of a model file's model on `mesh`: `molecule` (the file's molecular data),
-/// the file's T_CMB and its dust table (read here, [`read_dust`]).
+/// the file's T_CMB, its dust table (read here, [`read_dust`]) and its wing photons
+/// (`[solver] wing_photon_fraction`, `wing_width`).
 ///
 /// # Errors
 /// As [`read_dust`] and [`SolverSetup::new`].
 pub fn file_setup<'a>(file: &'a ModelFile, mesh: Mesh<'a>, molecule: &Molecule) -> Result<SolverSetup<'a>, SolveError> {
     let dust = read_dust(file)?;
     let dust_input = dust.as_ref().map(|(opacity, gas_to_dust)| DustInput { opacity, gas_to_dust: *gas_to_dust });
-    SolverSetup::new(mesh, &file.model, molecule, file.solver.tcmb_k, dust_input.as_ref())
+    let mut setup = SolverSetup::new(mesh, &file.model, molecule, file.solver.tcmb_k, dust_input.as_ref())?;
+    setup.wing_photons = WingPhotons { fraction: file.solver.wing_photon_fraction, width: file.solver.wing_width };
+    Ok(setup)
 }
 
 /// The population file of a finished solve of a model file on `grid`, with the metadata

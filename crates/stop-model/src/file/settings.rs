@@ -187,6 +187,12 @@ pub struct SolverParams {
     /// `rays_per_point` photons take over (RATRAN's two stages, Hogerheijde & van der Tak
     /// 2000, A&A 362, 697, §3); fewer than `rays_per_point`. Default: none, one stage.
     pub first_stage_rays_per_point: Option<usize>,
+    /// Share of each point's photons drawn from a Gaussian `wing_width` times the line's
+    /// width instead of the profile, weighted back to the profile (stop-lime `WingPhotons`;
+    /// default 0, the profile alone; in [0, 1)).
+    pub wing_photon_fraction: f64,
+    /// Width of that Gaussian in units of the line's Doppler b (default 2; > 1).
+    pub wing_width: f64,
     /// Seed of the solver's random streams (default 1).
     pub seed: u64,
     /// Starting populations (default `lte`).
@@ -216,6 +222,8 @@ impl Default for SolverParams {
             population_floor: 1e-3,
             rays_per_point: 200,
             first_stage_rays_per_point: None,
+            wing_photon_fraction: 0.0,
+            wing_width: 2.0,
             seed: 1,
             initial_populations: InitialPopulations::Lte,
             tcmb_k: stop_physics::constants::T_CMB_K,
@@ -248,6 +256,8 @@ impl SolverParams {
         } else {
             d.first_stage_rays_per_point
         };
+        let wing_photon_fraction = s.f64_checked("wing_photon_fraction", Some(d.wing_photon_fraction), |v| (0.0..1.0).contains(&v), "a share in [0, 1)")?;
+        let wing_width = s.f64_checked("wing_width", Some(d.wing_width), |v| v > 1.0, "a width > 1 (units of the line's Doppler b)")?;
         let seed = s.count("seed", Some(d.seed as usize), 0)? as u64;
         let initial_populations = match s.string("initial_populations")?.as_deref() {
             None => d.initial_populations,
@@ -275,6 +285,8 @@ impl SolverParams {
             population_floor,
             rays_per_point,
             first_stage_rays_per_point,
+            wing_photon_fraction,
+            wing_width,
             seed,
             initial_populations,
             tcmb_k,
@@ -320,6 +332,18 @@ mod tests {
         for bad in ["rays_per_point = 50\nfirst_stage_rays_per_point = 50", "first_stage_rays_per_point = 0", "first_stage_rays_per_point = 1.5"] {
             let message = with_solver(bad).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(message.contains("solver.first_stage_rays_per_point"), "{bad}: {message}");
+        }
+    }
+
+    #[test]
+    fn wing_photons_default_to_none_and_bad_values_name_the_key() {
+        let defaults = with_solver("").map(|f| (f.solver.wing_photon_fraction, f.solver.wing_width)).ok();
+        assert_eq!(defaults, Some((0.0, 2.0)));
+        let set = with_solver("wing_photon_fraction = 0.5\nwing_width = 3.0").map(|f| (f.solver.wing_photon_fraction, f.solver.wing_width)).ok();
+        assert_eq!(set, Some((0.5, 3.0)));
+        for (bad, key) in [("wing_photon_fraction = 1.0", "solver.wing_photon_fraction"), ("wing_width = 1.0", "solver.wing_width")] {
+            let message = with_solver(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains(key), "{bad}: {message}");
         }
     }
 }
