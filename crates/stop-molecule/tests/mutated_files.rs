@@ -49,6 +49,13 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 fn apply(text: &str, m: &Mutation) -> String {
+    if text.is_empty() {
+        // an earlier truncation left nothing: only an inserted line can change that
+        return match m {
+            Mutation::InsertLine(_, t) => t.clone(),
+            _ => String::new(),
+        };
+    }
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let n = lines.len();
     match m {
@@ -109,4 +116,14 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn mutations_after_a_truncation_to_nothing_still_apply() {
+    // Truncate(0) empties the file; the next mutations must not divide by its zero lines
+    let empty = apply(&text_of(FILES[0]), &Mutation::Truncate(0));
+    assert!(empty.is_empty());
+    assert!(apply(&empty, &Mutation::DeleteLine(3)).is_empty());
+    assert_eq!(apply(&empty, &Mutation::InsertLine(5, "!MOLECULE".to_owned())), "!MOLECULE");
+    assert!(parse_lamda(FILES[0], &empty).is_err());
 }
