@@ -17,7 +17,8 @@
 //! the stopping rule, to check where the rule stopped). `STOP_BENCH_LIME_FIRST_PHOTONS` sets `[solver] first_stage_rays_per_point` (a first stage
 //! with that many photons per point before the full count, RATRAN's two stages).
 //! `STOP_BENCH_LIME_CELLS` sets `[solver] cells` (`linear`, `quadratic`, `constant` or
-//! `lime`: LIME's first-order cells). `STOP_BENCH_LIME_SEED` sets the photon seed (`[solver] seed`; the grid stays that of
+//! `lime`: LIME's first-order cells). `STOP_BENCH_LIME_AVERAGED` sets `[solver]
+//! averaged_iterations` (iterations with new photons averaged after convergence). `STOP_BENCH_LIME_SEED` sets the photon seed (`[solver] seed`; the grid stays that of
 //! `[grid] seed`) and `STOP_BENCH_LIME_POPS=FILE` writes the interior points' radii and
 //! populations as TSV, for the seed-to-seed noise (`benches/README.md`). Every child prints a
 //! hash of its populations' bits, so two builds can be checked for identical answers.
@@ -60,6 +61,8 @@ const FIRST_PHOTONS_ENV: &str = "STOP_BENCH_LIME_FIRST_PHOTONS";
 const THREADS_ENV: &str = "STOP_BENCH_LIME_THREADS";
 /// The cell scheme (`[solver] cells`).
 const CELLS_ENV: &str = "STOP_BENCH_LIME_CELLS";
+/// Iterations averaged after convergence (`[solver] averaged_iterations`).
+const AVERAGED_ENV: &str = "STOP_BENCH_LIME_AVERAGED";
 /// The photon seed (`[solver] seed`).
 const SEED_ENV: &str = "STOP_BENCH_LIME_SEED";
 /// Where to write the populations (TSV: `r_m`, then one column per level).
@@ -158,6 +161,9 @@ fn child() {
             _ => panic!("{CELLS_ENV}=`{cells}`: expected linear, quadratic, constant or lime"),
         };
     }
+    if let Some(n) = env_count(AVERAGED_ENV) {
+        file.solver.averaged_iterations = n;
+    }
     if let Some(seed) = env_count(SEED_ENV) {
         file.solver.seed = seed as u64;
     }
@@ -204,6 +210,9 @@ fn child() {
     println!("solve_s={solve_s}");
     println!("peak_rss_kb={}", peak_rss_kb().unwrap_or(0));
     println!("pops_hash={:016x}", bit_hash(&outcome.pops));
+    if let Some(averaging) = outcome.averaging {
+        println!("history={}", averaging.line());
+    }
     if let Some(path) = std::env::var_os(POPS_ENV) {
         write_pops(&PathBuf::from(path), &grid.positions_m, &grid.is_sink, &outcome.pops, setup.n_levels);
     }

@@ -234,6 +234,44 @@ fn same_seed_gives_identical_populations_on_one_and_two_threads() {
     let (one, two) = (on_staged(1), on_staged(2));
     assert!(one.history.iter().any(|s| s.rays_per_point == 8) && one.history.iter().any(|s| s.rays_per_point == 24), "{:?}", one.history);
     assert!(one.pops.iter().zip(&two.pops).all(|(a, b)| a.to_bits() == b.to_bits()));
+    // with an averaging stage after the first stage (new photons every iteration)
+    let averaged = SolveParams { averaged_iterations: 2, ..staged };
+    let on_averaged = |threads: usize| rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool").install(|| run_outcome(&model, &grid, &averaged));
+    let (one, two) = (on_averaged(1), on_averaged(2));
+    assert_eq!(one.history.last().map(|s| s.averaged), Some(2), "{:?}", one.history);
+    assert!(one.pops.iter().zip(&two.pops).all(|(a, b)| a.to_bits() == b.to_bits()));
+}
+
+/// The averaging stage: after the fixed 24 photons converge, 8 iterations with new photons
+/// each, averaged. Against a reference with 16× the photons, the averaged populations must
+/// be much closer than the converged fixed set's (1/√8 of the Monte-Carlo error if the
+/// draws were independent), and the standard error the run reports must describe the
+/// deviations it actually has.
+#[test]
+fn averaging_new_photon_sets_reduces_the_monte_carlo_error_it_reports() {
+    let grid = grid(150);
+    let model = Uniform { n_h2_m3: 3e9, abundance: 1e-8 };
+    let fixed = SolveParams { max_iterations: 30, tolerance: 1e-4, ..quick() };
+    let reference = run_outcome(&model, &grid, &SolveParams { rays_per_point: 16 * fixed.rays_per_point, ..fixed.clone() });
+    let plain = run_outcome(&model, &grid, &fixed);
+    let averaged = run_outcome(&model, &grid, &SolveParams { averaged_iterations: 8, ..fixed.clone() });
+    assert_eq!((reference.status, plain.status, averaged.status), (SolveStatus::Converged, SolveStatus::Converged, SolveStatus::Converged));
+    let deviations = |pops: &[f64]| {
+        let mut d: Vec<f64> = upper_levels(&grid, &reference.pops).iter().zip(upper_levels(&grid, pops)).map(|(r, p)| (p / r - 1.0).abs()).collect();
+        d.sort_by(f64::total_cmp);
+        d
+    };
+    let rms = |d: &[f64]| (d.iter().map(|x| x * x).sum::<f64>() / d.len() as f64).sqrt();
+    let (d_plain, d_averaged) = (deviations(&plain.pops), deviations(&averaged.pops));
+    assert!(rms(&d_averaged) < 0.6 * rms(&d_plain), "rms deviation from the reference: averaged {:e}, fixed photons {:e}", rms(&d_averaged), rms(&d_plain));
+    // the reported standard errors of the upper level against its measured deviations
+    // (which include the reference's own error, a quarter of the fixed set's): the same
+    // size within a factor 2
+    let summary = averaged.averaging.expect("8 averaged iterations");
+    assert_eq!(summary.samples, 8);
+    let reported: Vec<f64> = upper_levels(&grid, &averaged.standard_error).iter().zip(upper_levels(&grid, &averaged.pops)).map(|(e, p)| e / p).collect();
+    let ratio = rms(&reported) / rms(&d_averaged);
+    assert!((0.5..2.0).contains(&ratio), "reported rms standard error {:e}, measured rms deviation {:e}", rms(&reported), rms(&d_averaged));
 }
 
 /// RATRAN's two stages: the first converges with 8 photons, the second runs the same map as

@@ -209,6 +209,9 @@ impl JobType for LimeModel {
             })
         })?;
         let _ = writeln!(log, "{:?} after {} iterations", outcome.status, outcome.history.len());
+        if let Some(averaging) = outcome.averaging {
+            let _ = writeln!(log, "{}", averaging.line());
+        }
         let pops = population_file("model_file", &file, &molecule.name, &grid, &params, outcome);
         ctx.publish("populations.tsv", "text/tab-separated-values", pops.to_text().as_bytes())?;
         ctx.publish("convergence.log", "text/plain", log.as_bytes())?;

@@ -148,6 +148,7 @@ pub fn run(args: &LimeArgs) -> anyhow::Result<()> {
     });
     let n_iterations = outcome.history.len();
     let status = outcome.status;
+    let averaging = outcome.averaging;
     let pops_file = population_file(&args.model.display().to_string(), &file, &molecule.name, &grid, &params, outcome);
     pops_file.write(&output)?;
     super::lime_images::write_images(&file, &setup, &molecule, &pops_file.pops, &args.images)?;
@@ -159,5 +160,8 @@ pub fn run(args: &LimeArgs) -> anyhow::Result<()> {
         clock.elapsed().as_secs_f64(),
         peak_rss_kb().map_or_else(|| "unknown".to_owned(), |kb| format!("{:.1} MB", kb as f64 / 1024.0))
     );
+    if let Some(averaging) = averaging {
+        eprintln!("{}", averaging.line());
+    }
     Ok(())
 }

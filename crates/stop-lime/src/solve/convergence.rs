@@ -30,11 +30,15 @@ pub struct IterationStats {
     pub singular_points: usize,
     /// Photon paths that did not reach the boundary.
     pub lost_paths: usize,
+    /// Iterations of the averaging stage averaged so far, this one included (0 outside
+    /// it; [`crate::solve::averaging`]).
+    pub averaged: usize,
 }
 
 impl IterationStats {
     /// One line for a log:
-    /// `iter   7: max 3.1e-2 p90 4.0e-4 median 2.2e-6 converged  97.1% remaining 1.0e-4 inner 5.1 photons 50 (Ng)`.
+    /// `iter   7: max 3.1e-2 p90 4.0e-4 median 2.2e-6 converged  97.1% remaining 1.0e-4 inner 5.1 photons 50 (Ng)`;
+    /// an averaged iteration of the averaging stage ends in `(mean of 3)`.
     #[must_use]
     pub fn summary(&self) -> String {
         let rest = self.remaining_estimate.map_or_else(|| "-".to_owned(), |r| format!("{r:.1e}"));
@@ -47,7 +51,11 @@ impl IterationStats {
             100.0 * self.fraction_converged,
             self.mean_inner_iterations,
             self.rays_per_point,
-            if self.ng_applied { " (Ng)" } else { "" },
+            match (self.ng_applied, self.averaged) {
+                (true, _) => " (Ng)".to_owned(),
+                (false, 0) => String::new(),
+                (false, k) => format!(" (mean of {k})"),
+            },
         )
     }
 }

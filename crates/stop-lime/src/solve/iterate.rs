@@ -6,6 +6,7 @@
 //! is bit-identical for any number of rayon threads.
 
 use crate::grid::sampling::item_rng;
+use crate::solve::averaging::{Averaging, AveragingSummary};
 use crate::solve::convergence::{Contraction, IterationStats, is_converged, quantile, relative_changes, remaining_estimate};
 use crate::solve::local::{LocalScratch, solve_point};
 use crate::solve::ng::ng_extrapolate;
@@ -35,6 +36,12 @@ pub struct SolveOutcome {
     pub history: Vec<IterationStats>,
     /// How the run ended.
     pub status: SolveStatus,
+    /// With an averaging stage (`averaged_iterations`), the scatter of the averaged
+    /// populations; `None` without one or with fewer than two averaged iterations.
+    pub averaging: Option<AveragingSummary>,
+    /// With an averaging stage, the standard error of every averaged population (same
+    /// layout as `pops`); empty without one.
+    pub standard_error: Vec<f64>,
 }
 
 /// Starting populations.
@@ -121,6 +128,12 @@ struct Workspace {
 /// is checked on the plain step before an Ng extrapolation: when it holds, the run (or the
 /// stage) ends on that step's populations and the extrapolation is not made.
 ///
+/// With `averaged_iterations` M > 0 an averaging stage ([`crate::solve::averaging`])
+/// follows instead of the end: M iterations with `rays_per_point` photons redrawn each
+/// time (no Ng, no damping), whose mean populations are the result. After a first stage it
+/// replaces the final fixed stage, and its first iteration, which leaves the first stage's
+/// fixed point, is not averaged. `max_iterations` bounds the fixed stages only.
+///
 /// # Errors
 /// [`crate::solve::error::SolveError::InvalidParameter`] for bad settings or a population
 /// vector of the wrong length.
@@ -156,8 +169,13 @@ pub fn solve(
     let first_stage_cap = params.max_iterations.div_ceil(2);
     // the iteration after which the current stage began
     let mut stage_start = 0;
-    for iteration in 1..=params.max_iterations {
+    let mut averaging: Option<Averaging> = None;
+    for iteration in 1.. {
+        if averaging.is_none() && iteration > params.max_iterations {
+            break;
+        }
         let ray_set = match (params.rays, first_stage) {
+            _ if averaging.is_some() => iteration as u64,
             (RaySchedule::EveryIteration, _) => iteration as u64,
             (RaySchedule::Fixed, false) => 0,
             (RaySchedule::Fixed, true) => FIRST_STAGE_RAY_SET,
@@ -201,7 +219,9 @@ pub fn solve(
             .collect();
         let n_interior = is_sink.iter().filter(|s| !**s).count().max(1);
         let (changes, worst) = relative_changes(&pops, &next, n, params.population_floor, is_sink);
-        damp_oscillations(&pops, &mut next, &mut last_step, n, params.population_floor, fresh_start);
+        if averaging.is_none() {
+            damp_oscillations(&pops, &mut next, &mut last_step, n, params.population_floor, fresh_start);
+        }
         std::mem::swap(&mut pops, &mut next);
         let p90 = quantile(&changes, 0.9);
         let rho = contraction.record(p90);
@@ -217,7 +237,20 @@ pub fn solve(
             singular_points: per_point.iter().filter(|r| r.1).count(),
             lost_paths: per_point.iter().map(|r| r.2).sum(),
             rays_per_point,
+            averaged: 0,
         };
+        if let Some(avg) = averaging.as_mut() {
+            avg.add(&pops);
+            stats.averaged = avg.samples();
+            stats.remaining_estimate = None;
+            on_iteration(&stats);
+            history.push(stats);
+            if avg.samples() == params.averaged_iterations {
+                let summary = avg.summary(n, params.population_floor, is_sink);
+                return Ok(SolveOutcome { pops: avg.mean(), history, status: SolveStatus::Converged, averaging: summary, standard_error: avg.standard_errors() });
+            }
+            continue;
+        }
         let done = is_converged(&stats, params);
         fresh_start = false;
         // the first step of a stage leaves the starting populations (LTE, zero, another
@@ -245,11 +278,17 @@ pub fn solve(
             iterates.clear();
             contraction.reset();
             fresh_start = true;
+            if params.averaged_iterations > 0 {
+                averaging = Some(Averaging::new(pops.len(), 1));
+            }
         } else if done {
-            return Ok(SolveOutcome { pops, history, status: SolveStatus::Converged });
+            if params.averaged_iterations == 0 {
+                return Ok(SolveOutcome { pops, history, status: SolveStatus::Converged, averaging: None, standard_error: Vec::new() });
+            }
+            averaging = Some(Averaging::new(pops.len(), 0));
         }
     }
-    Ok(SolveOutcome { pops, history, status: SolveStatus::MaxIterations })
+    Ok(SolveOutcome { pops, history, status: SolveStatus::MaxIterations, averaging: None, standard_error: Vec::new() })
 }
 
 #[cfg(test)]

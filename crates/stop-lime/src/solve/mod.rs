@@ -9,10 +9,12 @@
 //! | [`local`] | the local ALI loop at one point |
 //! | [`ng`] | Ng acceleration of the global population vector |
 //! | [`convergence`] | per-iteration statistics and the stopping rule |
+//! | [`averaging`] | the mean of iterations with new photons after convergence |
 //! | [`params`] | settings |
 //! | [`iterate`] | the global loop |
 //! | [`model_run`] | grid, molecule and dust of a model file |
 
+pub mod averaging;
 pub mod convergence;
 pub mod error;
 pub mod iterate;

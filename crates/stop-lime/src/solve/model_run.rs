@@ -97,6 +97,9 @@ pub fn population_file(model: &str, file: &ModelFile, molecule_name: &str, grid:
     let n_levels = outcome.pops.len() / grid.positions_m.len().max(1);
     let last = outcome.history.last();
     let first_stage = params.first_stage_rays_per_point.map(|n| ("first_stage_rays_per_point", n.to_string()));
+    let averaged = outcome.averaging.map(|a| {
+        [("averaged_iterations", a.samples.to_string()), ("mc_rel_error_median", format!("{:e}", a.median_rel_error)), ("mc_rel_error_p90", format!("{:e}", a.p90_rel_error))]
+    });
     let metadata = [
         ("model", model.to_owned()),
         ("molecule", molecule_name.to_owned()),
@@ -111,7 +114,7 @@ pub fn population_file(model: &str, file: &ModelFile, molecule_name: &str, grid:
         ("last_p90_rel_change", last.map_or_else(String::new, |s| format!("{:e}", s.p90_rel_change))),
     ];
     PopulationFile {
-        metadata: metadata.into_iter().chain(first_stage).map(|(k, v)| (k.to_owned(), v)).collect(),
+        metadata: metadata.into_iter().chain(first_stage).chain(averaged.into_iter().flatten()).map(|(k, v)| (k.to_owned(), v)).collect(),
         positions_m: grid.positions_m.clone(),
         is_sink: grid.is_sink.clone(),
         n_levels,

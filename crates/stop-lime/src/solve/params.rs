@@ -88,6 +88,10 @@ pub struct SolveParams {
     /// The first stage's fixed point differs from the final one only by photon noise, so
     /// the final stage needs few iterations of the full count.
     pub first_stage_rays_per_point: Option<usize>,
+    /// Iterations of the averaging stage (0: none): after convergence, iterations with new
+    /// photons every time whose mean populations are the result
+    /// ([`crate::solve::averaging`], [`crate::solve::iterate::solve`]).
+    pub averaged_iterations: usize,
     /// Seed of the random streams: photon set `s` of point `i` uses stream
     /// `(seed, s · 2³² + i)`, so results do not depend on the thread count. With fixed
     /// photons `s` is 0, and [`FIRST_STAGE_RAY_SET`] in a first stage; with photons redrawn
@@ -126,6 +130,7 @@ impl SolveParams {
             population_floor: s.population_floor,
             rays_per_point: s.rays_per_point,
             first_stage_rays_per_point: s.first_stage_rays_per_point,
+            averaged_iterations: s.averaged_iterations,
             seed: s.seed,
             local: LocalParams {
                 tolerance: s.inner_tolerance,

@@ -187,6 +187,11 @@ pub struct SolverParams {
     /// `rays_per_point` photons take over (RATRAN's two stages, Hogerheijde & van der Tak
     /// 2000, A&A 362, 697, §3); fewer than `rays_per_point`. Default: none, one stage.
     pub first_stage_rays_per_point: Option<usize>,
+    /// Iterations averaged after convergence, each with new photons (default 0: none; the
+    /// result is then the converged fixed photon set's populations). After a first stage
+    /// they replace the final fixed stage, one more iteration leaving the first stage's
+    /// fixed point first (stop-lime `solve::averaging`).
+    pub averaged_iterations: usize,
     /// Share of each point's photons drawn from a Gaussian `wing_width` times the line's
     /// width instead of the profile, weighted back to the profile (stop-lime `WingPhotons`;
     /// default 0, the profile alone; in [0, 1)).
@@ -222,6 +227,7 @@ impl Default for SolverParams {
             population_floor: 1e-3,
             rays_per_point: 200,
             first_stage_rays_per_point: None,
+            averaged_iterations: 0,
             wing_photon_fraction: 0.0,
             wing_width: 2.0,
             seed: 1,
@@ -256,6 +262,7 @@ impl SolverParams {
         } else {
             d.first_stage_rays_per_point
         };
+        let averaged_iterations = s.count("averaged_iterations", Some(d.averaged_iterations), 0)?;
         let wing_photon_fraction = s.f64_checked("wing_photon_fraction", Some(d.wing_photon_fraction), |v| (0.0..1.0).contains(&v), "a share in [0, 1)")?;
         let wing_width = s.f64_checked("wing_width", Some(d.wing_width), |v| v > 1.0, "a width > 1 (units of the line's Doppler b)")?;
         let seed = s.count("seed", Some(d.seed as usize), 0)? as u64;
@@ -285,6 +292,7 @@ impl SolverParams {
             population_floor,
             rays_per_point,
             first_stage_rays_per_point,
+            averaged_iterations,
             wing_photon_fraction,
             wing_width,
             seed,
@@ -332,6 +340,16 @@ mod tests {
         for bad in ["rays_per_point = 50\nfirst_stage_rays_per_point = 50", "first_stage_rays_per_point = 0", "first_stage_rays_per_point = 1.5"] {
             let message = with_solver(bad).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(message.contains("solver.first_stage_rays_per_point"), "{bad}: {message}");
+        }
+    }
+
+    #[test]
+    fn averaged_iterations_default_to_none_and_must_be_a_count() {
+        assert_eq!(with_solver("").map(|f| f.solver.averaged_iterations).ok(), Some(0));
+        assert_eq!(with_solver("averaged_iterations = 4").map(|f| f.solver.averaged_iterations).ok(), Some(4));
+        for bad in ["averaged_iterations = -1", "averaged_iterations = 2.5", "averaged_iterations = \"four\""] {
+            let message = with_solver(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains("solver.averaged_iterations"), "{bad}: {message}");
         }
     }
 
