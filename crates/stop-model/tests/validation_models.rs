@@ -50,7 +50,7 @@ fn numbers(table: &toml::Table, section: &str, key: &str) -> Vec<f64> {
 
 #[test]
 fn every_validation_model_loads() {
-    for name in ["lime_modelA.toml", "vz2002_1a.toml", "vz2002_1b.toml", "vz2002_2a.toml", "vz2002_2b.toml"] {
+    for name in ["lime_modelA.toml", "lime_modelA_fast.toml", "vz2002_1a.toml", "vz2002_1b.toml", "vz2002_2a.toml", "vz2002_2b.toml"] {
         let file = load(name);
         assert!(file.molecule.read().is_ok(), "{name}: molecule does not read");
     }
@@ -152,6 +152,32 @@ fn model_a_settings_match_the_reference() {
     }
     let molecule = file.molecule.read().map(|m| m.levels.len());
     assert_eq!(molecule.ok(), Some(31));
+}
+
+/// `lime_modelA_fast.toml` is model A with STOP's photon schedule: every table but
+/// `[solver]` (and the model's name) is the same TOML, and the solver differs only in the
+/// photon keys.
+#[test]
+fn fast_model_a_differs_only_in_the_photon_schedule() {
+    let table = |name: &str| -> toml::Table {
+        let text = std::fs::read_to_string(repo().join("validation/models").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        text.parse().unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let (mut slow, mut fast) = (table("lime_modelA.toml"), table("lime_modelA_fast.toml"));
+    let photon_keys = ["rays_per_point", "first_stage_rays_per_point", "averaged_iterations"];
+    for t in [&mut slow, &mut fast] {
+        if let Some(model) = t.get_mut("model").and_then(toml::Value::as_table_mut) {
+            model.remove("name");
+        }
+        if let Some(solver) = t.get_mut("solver").and_then(toml::Value::as_table_mut) {
+            photon_keys.iter().for_each(|k| {
+                solver.remove(*k);
+            });
+        }
+    }
+    assert_eq!(slow, fast);
+    let file = load("lime_modelA_fast.toml");
+    assert_eq!((file.solver.first_stage_rays_per_point, file.solver.rays_per_point, file.solver.averaged_iterations), (Some(4), 24, 3));
 }
 
 #[test]
