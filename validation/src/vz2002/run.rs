@@ -1,7 +1,8 @@
 //! Solving one benchmark problem and checking it.
 
 use super::compare::{Deviations, deviations};
-use super::reference::{read_fiducial, read_ratran};
+use super::problem2::{Check, Explanation, P2Model, RATRAN_LIKE_NOTE, level_checks};
+use super::reference::{RatranSolution, read_fiducial, read_ratran};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
@@ -20,9 +21,6 @@ pub const P1A_MAX_DEV: f64 = 0.01;
 pub const P1A_RMS_DEV: f64 = 0.003;
 /// Problem 1b: largest point deviation allowed (README: the codes agreed to ≈2 % at τ ≈ 4800).
 pub const P1B_MAX_DEV: f64 = 0.02;
-/// Problem 2: the published inter-code spread in the J = 4 population (van Zadelhoff et al.
-/// 2002 §5), applied to the 90th percentile of |deviation| from RATRAN for J = 0…4.
-pub const P2_SPREAD: f64 = 0.12;
 /// Problem 1: the fraction of the points placed by the adaptive pass by default. One binary,
 /// one seed, 2000 points log-uniform with quadratic cells, 200 photons: 1a max / rms / p90
 /// 6.15 / 0.67 / 1.03 %, worst bin +0.9 %, without; 5.26 / 0.71 / 1.18 %, worst bin +0.4 %,
@@ -97,22 +95,21 @@ pub struct RunOptions {
     /// `[solver] wing_photon_fraction`: 0.5 in problem 1's, none in problem 2's; 0: the line
     /// profile alone).
     pub wing_fraction: Option<f64>,
-    /// Problem 2: solve `vz2002_<p>_ratran_shells.toml` (the table as RATRAN's 49 constant
-    /// shells) instead of the continuous `vz2002_<p>.toml`.
-    pub ratran_shells: bool,
+    /// Problem 2: the model file solved (default the benchmark's continuous collapse).
+    pub p2_model: P2Model,
+    /// Problem 2: when a J check fails on the benchmark model (or RATRAN's shells), solve
+    /// RATRAN's model as it evidently ran with the same settings to explain it
+    /// ([`super::problem2`]).
+    pub explain: bool,
 }
-
-/// Printed after a problem-2 comparison on the continuous table: why RATRAN's J = 3, 4 lie
-/// higher (the figures measured for a5ab56a, 2a at 1000 points).
-const RATRAN_SHELLS_NOTE: &str = "RATRAN solved the table as 49 constant shells, each row (the inner edge: denser, warmer) held to the next radius; on those shells (--ratran-shells) J=3/4 come closer to RATRAN (2a, 1000 points: J3 p90 20.7 -> 14.2 %, J4 19.7 -> 12.7 %)";
 
 /// The outcome of one problem: report text and named checks.
 #[derive(Debug, Clone)]
 pub struct CaseReport {
     /// The printed report.
     pub text: String,
-    /// (check, passed).
-    pub checks: Vec<(String, bool)>,
+    /// The named checks and their verdicts.
+    pub checks: Vec<Check>,
 }
 
 fn render(out: &mut String, label: &str, d: &Deviations) {
@@ -155,8 +152,13 @@ impl Solved {
 fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &RunOptions, n_points: Option<usize>, log: &mut dyn FnMut(&str), out: &mut String) -> anyhow::Result<Solved> {
     let started = Instant::now();
     let is_p1 = matches!(problem, Problem::P1a | Problem::P1b);
-    anyhow::ensure!(!(opts.ratran_shells && is_p1), "--ratran-shells: problem {} has no RATRAN shell model (problem 2 only)", problem.stem());
-    let model_name = if opts.ratran_shells { format!("vz2002_{}_ratran_shells.toml", problem.stem()) } else { format!("vz2002_{}.toml", problem.stem()) };
+    anyhow::ensure!(
+        !(is_p1 && opts.p2_model != P2Model::Benchmark),
+        "{:?}: problem {} has no RATRAN model (problem 2 only)",
+        opts.p2_model,
+        problem.stem()
+    );
+    let model_name = opts.p2_model.file_name(problem.stem());
     let mut file = ModelFile::load(models_dir.join(&model_name))?;
     if let Some(n) = n_points {
         file.grid.n_points = n;
@@ -292,10 +294,12 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
     })
 }
 
-/// Solves `problem` from `models_dir/vz2002_<p>.toml` and compares with `reference_dir`
-/// (`benchmark-vz2002/`). `log` receives the convergence lines as they come. With
-/// [`RunOptions::refine`], problem 1 is solved again with twice the points and the two
-/// radial profiles are compared bin by bin.
+/// Solves `problem` from `models_dir/vz2002_<p>.toml` (problem 2: the file of
+/// [`RunOptions::p2_model`]) and compares with `reference_dir` (`benchmark-vz2002/`). `log`
+/// receives the convergence lines as they come. With [`RunOptions::refine`], problem 1 is
+/// solved again with twice the points and the two radial profiles are compared bin by bin.
+/// With [`RunOptions::explain`], a problem-2 J check that fails is followed by a solve of the
+/// RATRAN-like model, which can explain it ([`super::problem2::level_checks`]).
 ///
 /// # Errors
 /// Unreadable model or reference files, grid or solver set-up failures.
@@ -310,9 +314,9 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
             render(&mut out, "upper level vs published curve", &d);
             let _ = writeln!(out, "  verdict from the point-wise statistics (max and rms over the points); radial bins for information, and for the refinement check");
             let max_dev = if problem == Problem::P1a { P1A_MAX_DEV } else { P1B_MAX_DEV };
-            checks.push((format!("{} max |dev| {:.2}% <= {:.1}%", problem.stem(), 100.0 * d.max_abs, 100.0 * max_dev), d.max_abs <= max_dev));
+            checks.push(Check::new(format!("{} max |dev| {:.2}% <= {:.1}%", problem.stem(), 100.0 * d.max_abs, 100.0 * max_dev), d.max_abs <= max_dev));
             if problem == Problem::P1a {
-                checks.push((format!("1a rms {:.2}% <= {:.1}%", 100.0 * d.rms, 100.0 * P1A_RMS_DEV), d.rms <= P1A_RMS_DEV));
+                checks.push(Check::new(format!("1a rms {:.2}% <= {:.1}%", 100.0 * d.rms, 100.0 * P1A_RMS_DEV), d.rms <= P1A_RMS_DEV));
             }
             if opts.refine {
                 let n_fine = 2 * solved.n_requested;
@@ -323,26 +327,47 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                 render(&mut out, "refined grid: upper level vs published curve", &f);
                 let change = refinement_change(&d, &f);
                 let _ = writeln!(out, "  refinement {} -> {} points: largest change of a radial bin {:.2}%", solved.radii_m.len(), fine.radii_m.len(), 100.0 * change);
-                checks.push((format!("{} same answer under grid refinement: bins change {:.2}% <= {:.1}%", problem.stem(), 100.0 * change, 100.0 * max_dev), change <= max_dev));
+                checks.push(Check::new(
+                    format!("{} same answer under grid refinement: bins change {:.2}% <= {:.1}%", problem.stem(), 100.0 * change, 100.0 * max_dev),
+                    change <= max_dev,
+                ));
             }
         }
         Problem::P2a | Problem::P2b => {
             let ratran = read_ratran(&reference_dir.join(format!("ratran/ratran_vz2002_{}.out", problem.stem())))?;
-            for j in 0..=4 {
-                let d = deviations(&solved.radii_m, &solved.level(j), &ratran.level(j), N_BINS);
-                render(&mut out, &format!("J={j} vs RATRAN"), &d);
-                checks.push((
-                    format!("{} J={j} p90 |dev| {:.1}% <= {:.0}%", problem.stem(), 100.0 * d.p90_abs, 100.0 * P2_SPREAD),
-                    d.p90_abs <= P2_SPREAD,
-                ));
-            }
-            if !opts.ratran_shells {
-                let _ = writeln!(out, "  {RATRAN_SHELLS_NOTE}");
+            let levels = render_levels(&mut out, "", &solved, &ratran);
+            let failing = levels.iter().any(|d| d.p90_abs > super::problem2::P2_SPREAD);
+            let explanation = if failing && opts.explain && opts.p2_model != P2Model::RatranLike {
+                let like_opts = RunOptions { p2_model: P2Model::RatranLike, ..opts.clone() };
+                let mut like_text = String::new();
+                log(&format!("  {RATRAN_LIKE_NOTE}"));
+                let like = solve_case(problem, models_dir, reference_dir, &like_opts, opts.n_points, log, &mut like_text)?;
+                let _ = writeln!(out, "  {RATRAN_LIKE_NOTE}");
+                out.push_str(&like_text[like_text.find("  status").unwrap_or(0)..]);
+                let like_levels = render_levels(&mut out, "RATRAN-like ", &like, &ratran);
+                Some((Explanation { model_name: like_opts.p2_model.file_name(problem.stem()), levels: like_levels, converged: like.converged }, like.iterations))
+            } else {
+                None
+            };
+            checks.extend(level_checks(problem.stem(), &opts.p2_model.file_name(problem.stem()), &levels, explanation.as_ref().map(|e| &e.0)));
+            if let Some((e, iterations)) = &explanation {
+                checks.push(Check::new(format!("{} RATRAN-like stopping rule met ({iterations} iterations)", problem.stem()), e.converged));
             }
         }
     }
-    checks.push((format!("{} stopping rule met ({} iterations)", problem.stem(), solved.iterations), solved.converged));
+    checks.push(Check::new(format!("{} stopping rule met ({} iterations)", problem.stem(), solved.iterations), solved.converged));
     Ok(CaseReport { text: out, checks })
+}
+
+/// Renders and returns the deviations of J = 0…4 from RATRAN (`label` prefixes the lines).
+fn render_levels(out: &mut String, label: &str, solved: &Solved, ratran: &RatranSolution) -> Vec<Deviations> {
+    (0..=4)
+        .map(|j| {
+            let d = deviations(&solved.radii_m, &solved.level(j), &ratran.level(j), N_BINS);
+            render(out, &format!("{label}J={j} vs RATRAN"), &d);
+            d
+        })
+        .collect()
 }
 
 /// The largest change of a radial bin's mean between two resolutions: both are deviations
