@@ -244,6 +244,8 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
     let mut start: Option<Vec<f64>> = None;
     let mut iterations = 0;
     let mut converged;
+    // The Monte-Carlo error of the averaged populations (the last solve's averaging stage).
+    let mut averaging;
     let mut pass = 0;
     let (pops, n_levels) = loop {
         let mesh = Mesh { positions_m: &grid.positions_m, is_sink: &grid.is_sink, neighbours: &grid.neighbours };
@@ -255,6 +257,7 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
             let _ = writeln!(out, "  {}", s.summary());
         }
         iterations += outcome.history.len();
+        averaging = outcome.averaging;
         converged = outcome.status == stop_lime::solve::iterate::SolveStatus::Converged;
         let n_levels = setup.n_levels;
         if pass == n_passes {
@@ -279,6 +282,9 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
         pass += 1;
     };
     let _ = writeln!(out, "  status {} after {iterations} iterations, {:.1} s", if converged { "Converged" } else { "MaxIterations" }, started.elapsed().as_secs_f64());
+    if let Some(a) = averaging {
+        let _ = writeln!(out, "  {}", a.line());
+    }
     if opts.diagnose && matches!(problem, Problem::P1a | Problem::P1b) {
         let curve = read_fiducial(&reference_dir.join(format!("fiducial/problem{}_upper_level.tsv", problem.stem())))?;
         out.push_str(&super::diagnose::worst_points(&grid, &pops, n_levels, &curve));
