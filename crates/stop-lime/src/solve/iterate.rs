@@ -132,7 +132,9 @@ struct Workspace {
 /// follows instead of the end: M iterations with `rays_per_point` photons redrawn each
 /// time (no Ng, no damping), whose mean populations are the result. After a first stage it
 /// replaces the final fixed stage, and its first iteration, which leaves the first stage's
-/// fixed point, is not averaged. `max_iterations` bounds the fixed stages only.
+/// fixed point, is not averaged. `max_iterations` bounds the fixed stages only; the status
+/// is [`SolveStatus::Converged`] when the rule held before the averaging began (a first
+/// stage may end at its cap instead).
 ///
 /// # Errors
 /// [`crate::solve::error::SolveError::InvalidParameter`] for bad settings or a population
@@ -170,6 +172,9 @@ pub fn solve(
     // the iteration after which the current stage began
     let mut stage_start = 0;
     let mut averaging: Option<Averaging> = None;
+    // whether the stopping rule held before the averaging stage began (a first stage may end
+    // at its cap instead)
+    let mut rule_held = false;
     for iteration in 1.. {
         if averaging.is_none() && iteration > params.max_iterations {
             break;
@@ -247,7 +252,8 @@ pub fn solve(
             history.push(stats);
             if avg.samples() == params.averaged_iterations {
                 let summary = avg.summary(n, params.population_floor, is_sink);
-                return Ok(SolveOutcome { pops: avg.mean(), history, status: SolveStatus::Converged, averaging: summary, standard_error: avg.standard_errors() });
+                let status = if rule_held { SolveStatus::Converged } else { SolveStatus::MaxIterations };
+                return Ok(SolveOutcome { pops: avg.mean(), history, status, averaging: summary, standard_error: avg.standard_errors() });
             }
             continue;
         }
@@ -280,12 +286,14 @@ pub fn solve(
             fresh_start = true;
             if params.averaged_iterations > 0 {
                 averaging = Some(Averaging::new(pops.len(), 1));
+                rule_held = done;
             }
         } else if done {
             if params.averaged_iterations == 0 {
                 return Ok(SolveOutcome { pops, history, status: SolveStatus::Converged, averaging: None, standard_error: Vec::new() });
             }
             averaging = Some(Averaging::new(pops.len(), 0));
+            rule_held = true;
         }
     }
     Ok(SolveOutcome { pops, history, status: SolveStatus::MaxIterations, averaging: None, standard_error: Vec::new() })
