@@ -90,7 +90,10 @@ pub fn file_setup<'a>(file: &'a ModelFile, mesh: Mesh<'a>, molecule: &Molecule) 
 /// `stop lime` and the `lime` job write: `model` (how the model was named), the molecule, the
 /// grid size and seeds, photons per point (and those of a first stage, when there was one),
 /// the cells (`[solver] cells`), T_CMB, the iterations run, the status and the last p90
-/// relative change.
+/// relative change; after an averaging stage also the iterations averaged and the median and
+/// p90 relative standard error of the populations (`averaged_iterations`,
+/// `mc_rel_error_median`, `mc_rel_error_p90`; the per-population errors stay in
+/// [`crate::solve::iterate::SolveOutcome::standard_error`]).
 #[must_use]
 pub fn population_file(model: &str, file: &ModelFile, molecule_name: &str, grid: &Grid, params: &SolveParams, outcome: SolveOutcome) -> PopulationFile {
     let n_interior = grid.is_sink.iter().filter(|s| !**s).count();
