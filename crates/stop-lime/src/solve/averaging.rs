@@ -94,16 +94,15 @@ impl Averaging {
         self.sum.iter().zip(&self.sum_sq).map(|(&s, &q)| (((q - s * s / m) / (m - 1.0)).max(0.0) / m).sqrt()).collect()
     }
 
-    /// The scatter of the mean over the pairs with mean above `floor`, in blocks of
-    /// `n_levels` per point, points with `skip[i]` left out; `None` with fewer than two
-    /// samples.
+    /// The scatter of the mean: `standard_errors` ([`Averaging::standard_errors`]) relative
+    /// to the means, over the pairs with mean above `floor`, in blocks of `n_levels` per
+    /// point, points with `skip[i]` left out; `None` with fewer than two samples.
     #[must_use]
-    pub fn summary(&self, n_levels: usize, floor: f64, skip: &[bool]) -> Option<AveragingSummary> {
+    pub fn summary(&self, standard_errors: &[f64], n_levels: usize, floor: f64, skip: &[bool]) -> Option<AveragingSummary> {
         if self.samples < 2 {
             return None;
         }
         let m = self.samples as f64;
-        let standard_errors = self.standard_errors();
         let mut errors: Vec<f64> = self
             .sum
             .chunks(n_levels)
@@ -137,15 +136,15 @@ mod tests {
         let mean = a.mean();
         assert!((mean[0] - 0.3).abs() < 1e-15 && (mean[1] - 0.7).abs() < 1e-15);
         // s = 0.1 for both levels, standard error 0.1/√3; relative to 0.3 and 0.7
-        let s = a.summary(2, 1e-3, &[false]).expect("three samples");
+        let s = a.summary(&a.standard_errors(), 2, 1e-3, &[false]).expect("three samples");
         let (e0, e1) = (0.1 / 3f64.sqrt() / 0.3, 0.1 / 3f64.sqrt() / 0.7);
         // two values: the nearest-rank median is the upper one
         assert!((s.max_rel_error - e0).abs() < 1e-12 && (s.median_rel_error - e0).abs() < 1e-12);
         assert!(e1 < e0 && (s.p90_rel_error - e0).abs() < 1e-12);
         // a skipped point and a single sample give nothing
-        assert_eq!(a.summary(2, 1e-3, &[true]).map(|s| s.max_rel_error), Some(0.0));
+        assert_eq!(a.summary(&a.standard_errors(), 2, 1e-3, &[true]).map(|s| s.max_rel_error), Some(0.0));
         let mut one = Averaging::new(2, 0);
         one.add(&[0.5, 0.5]);
-        assert_eq!(one.summary(2, 1e-3, &[false]), None);
+        assert_eq!(one.summary(&one.standard_errors(), 2, 1e-3, &[false]), None);
     }
 }

@@ -251,9 +251,10 @@ pub fn solve(
             on_iteration(&stats);
             history.push(stats);
             if avg.samples() == params.averaged_iterations {
-                let summary = avg.summary(n, params.population_floor, is_sink);
+                let standard_error = avg.standard_errors();
+                let summary = avg.summary(&standard_error, n, params.population_floor, is_sink);
                 let status = if rule_held { SolveStatus::Converged } else { SolveStatus::MaxIterations };
-                return Ok(SolveOutcome { pops: avg.mean(), history, status, averaging: summary, standard_error: avg.standard_errors() });
+                return Ok(SolveOutcome { pops: avg.mean(), history, status, averaging: summary, standard_error });
             }
             continue;
         }
