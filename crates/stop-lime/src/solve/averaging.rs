@@ -9,6 +9,10 @@
 //! (optically thin or moderately thick lines), less gain where the populations are coupled
 //! over many cells (a very thick line passes its neighbours' errors on). The scatter of the
 //! draws also measures each point's Monte-Carlo error, which a fixed set cannot show.
+//! A point whose iteration oscillated in its last fixed steps keeps its under-relaxation
+//! here (`relax` module of [`crate::solve`]), so its draws are correlated and its standard
+//! error, computed as for independent draws, is an underestimate (the iteration lines count
+//! those points as `relaxed`).
 
 /// Running sums of the averaged populations.
 #[derive(Debug, Clone)]

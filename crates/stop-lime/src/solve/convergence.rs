@@ -30,6 +30,9 @@ pub struct IterationStats {
     pub singular_points: usize,
     /// Photon paths that did not reach the boundary.
     pub lost_paths: usize,
+    /// Points whose step was under-relaxed because their iteration oscillates (`relax`
+    /// module of [`crate::solve`]).
+    pub relaxed_points: usize,
     /// Iterations of the averaging stage averaged so far, this one included (0 outside
     /// it; [`crate::solve::averaging`]).
     pub averaged: usize,
@@ -38,12 +41,13 @@ pub struct IterationStats {
 impl IterationStats {
     /// One line for a log:
     /// `iter   7: max 3.1e-2 p90 4.0e-4 median 2.2e-6 converged  97.1% remaining 1.0e-4 inner 5.1 photons 50 (Ng)`;
-    /// an averaged iteration of the averaging stage ends in `(mean of 3)`.
+    /// `relaxed 12` before the end when points were under-relaxed, and an averaged
+    /// iteration of the averaging stage ends in `(mean of 3)`.
     #[must_use]
     pub fn summary(&self) -> String {
         let rest = self.remaining_estimate.map_or_else(|| "-".to_owned(), |r| format!("{r:.1e}"));
         format!(
-            "iter {:>3}: max {:.1e} p90 {:.1e} median {:.1e} converged {:5.1}% remaining {rest} inner {:.1} photons {}{}",
+            "iter {:>3}: max {:.1e} p90 {:.1e} median {:.1e} converged {:5.1}% remaining {rest} inner {:.1} photons {}{}{}",
             self.iteration,
             self.max_rel_change,
             self.p90_rel_change,
@@ -51,6 +55,7 @@ impl IterationStats {
             100.0 * self.fraction_converged,
             self.mean_inner_iterations,
             self.rays_per_point,
+            if self.relaxed_points > 0 { format!(" relaxed {}", self.relaxed_points) } else { String::new() },
             match (self.ng_applied, self.averaged) {
                 (true, _) => " (Ng)".to_owned(),
                 (false, 0) => String::new(),

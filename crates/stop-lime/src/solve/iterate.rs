@@ -11,6 +11,7 @@ use crate::solve::convergence::{Contraction, IterationStats, is_converged, quant
 use crate::solve::local::{LocalScratch, solve_point};
 use crate::solve::ng::ng_extrapolate;
 use crate::solve::params::{CellPopulations, FIRST_STAGE_RAY_SET, RaySchedule, SolveParams};
+use crate::solve::relax::Relaxation;
 use crate::solve::setup::SolverSetup;
 use crate::transport::photons::{CellModel, PointRadiation, TraceScratch, trace_point};
 use crate::transport::reconstruct::{CellFit, FitOrder, GradientStencil, N_TERMS};
@@ -77,40 +78,6 @@ pub fn initial_populations(setup: &SolverSetup<'_>, molecule: &stop_molecule::Mo
     pops
 }
 
-/// Halves the step of every point whose main motion flips back: its largest relative step
-/// among the levels above `floor` reverses that level's previous plain step (`new · old < 0`)
-/// and is more than half as large. In the very thick van Zadelhoff 1b a few per cent of the
-/// points near where the line leaves thermalisation flip between two states by 3–10 % per
-/// iteration: the neighbours' cell fits feed a point's own change back into its radiation
-/// beyond the diagonal operator, an iteration matrix with an eigenvalue near −1 there.
-/// Averaging consecutive iterates is under-relaxation with factor ½ for those points only;
-/// it maps an eigenvalue λ to (1 + λ)/2, which speeds convergence only for λ < −½, hence the
-/// size test. A reversal in another level (the sum of the populations is 1, so some level
-/// always turns when the largest one slows, and levels near the rounding or below the
-/// statistics' floor flip at random) is no oscillation: halving the whole point for it
-/// would slow every point to a rate of ½. A fixed point is unchanged, and each point uses
-/// only its own values, so the result stays independent of the thread count. `reset` (the
-/// first step, and after an Ng step or a change of photon stage, whose step is no plain
-/// iteration's) only records.
-fn damp_oscillations(old: &[f64], new: &mut [f64], last_step: &mut [f64], n_levels: usize, floor: f64, reset: bool) {
-    for ((o, nw), last) in old.chunks(n_levels).zip(new.chunks_mut(n_levels)).zip(last_step.chunks_mut(n_levels)) {
-        let largest = (0..n_levels)
-            .filter(|&k| nw[k] > floor)
-            .max_by(|&a, &b| ((nw[a] - o[a]) / nw[a]).abs().total_cmp(&((nw[b] - o[b]) / nw[b]).abs()));
-        let reverses = !reset
-            && largest.is_some_and(|k| {
-                let step = nw[k] - o[k];
-                step * last[k] < 0.0 && step.abs() > 0.5 * last[k].abs()
-            });
-        for ((o, n), l) in o.iter().zip(nw.iter_mut()).zip(last.iter_mut()) {
-            *l = *n - o;
-            if reverses {
-                *n = o + 0.5 * *l;
-            }
-        }
-    }
-}
-
 /// Per-thread work space.
 struct Workspace {
     radiation: PointRadiation,
@@ -130,9 +97,9 @@ struct Workspace {
 ///
 /// With `averaged_iterations` M > 0 an averaging stage ([`crate::solve::averaging`])
 /// follows instead of the end: M iterations with `rays_per_point` photons redrawn each
-/// time (no Ng, no damping), whose mean populations are the result. After a first stage it
-/// replaces the final fixed stage, and its first iteration, which leaves the first stage's
-/// fixed point, is not averaged. `max_iterations` bounds the fixed stages only; the status
+/// time (no Ng; a point that oscillated before keeps its recent smallest relaxation factor), whose
+/// mean populations are the result. After a first stage it replaces the final fixed stage,
+/// and its first iteration, which leaves the first stage's fixed point, is not averaged. `max_iterations` bounds the fixed stages only; the status
 /// is [`SolveStatus::Converged`] when the rule held before the averaging began (a first
 /// stage may end at its cap instead).
 ///
@@ -162,8 +129,7 @@ pub fn solve(
     let is_sink = setup.mesh.is_sink;
     let stencil = GradientStencil::new(&setup.mesh);
     let mut fits = Vec::new();
-    // the change of the previous plain iteration, per (point, level); see damp_oscillations
-    let mut last_step = vec![0.0; pops.len()];
+    let mut relaxation = Relaxation::new(setup.n_points(), n);
     // no plain step before this iteration's to compare with (start, Ng step, new stage)
     let mut fresh_start = true;
     let mut contraction = Contraction::default();
@@ -224,9 +190,10 @@ pub fn solve(
             .collect();
         let n_interior = is_sink.iter().filter(|s| !**s).count().max(1);
         let (changes, worst) = relative_changes(&pops, &next, n, params.population_floor, is_sink);
-        if averaging.is_none() {
-            damp_oscillations(&pops, &mut next, &mut last_step, n, params.population_floor, fresh_start);
-        }
+        let relaxed_points = match averaging {
+            None => relaxation.step(&pops, &mut next, params.population_floor, fresh_start),
+            Some(_) => relaxation.averaging_step(&pops, &mut next),
+        };
         std::mem::swap(&mut pops, &mut next);
         let p90 = quantile(&changes, 0.9);
         let rho = contraction.record(p90);
@@ -241,6 +208,7 @@ pub fn solve(
             mean_inner_iterations: per_point.iter().map(|r| r.0 as f64).sum::<f64>() / n_interior as f64,
             singular_points: per_point.iter().filter(|r| r.1).count(),
             lost_paths: per_point.iter().map(|r| r.2).sum(),
+            relaxed_points,
             rays_per_point,
             averaged: 0,
         };
@@ -298,40 +266,4 @@ pub fn solve(
         }
     }
     Ok(SolveOutcome { pops, history, status: SolveStatus::MaxIterations, averaging: None, standard_error: Vec::new() })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reversing_steps_are_halved_and_monotone_ones_kept() {
-        // point 0 flips back (2-cycle), point 1 keeps moving the same way, point 2 is at rest
-        let old = [0.6, 0.4, 0.5, 0.5, 0.3, 0.7];
-        let mut new = [0.4, 0.6, 0.45, 0.55, 0.3, 0.7];
-        let mut last = [0.2, -0.2, -0.1, 0.1, 0.0, 0.0];
-        damp_oscillations(&old, &mut new, &mut last, 2, 1e-3, false);
-        let expected = [0.5, 0.5, 0.45, 0.55, 0.3, 0.7];
-        assert!(new.iter().zip(expected).all(|(n, e)| (n - e).abs() < 1e-15), "{new:?}");
-        // the undamped steps are recorded; sums stay 1
-        assert!((last[0] + 0.2).abs() < 1e-15 && (last[2] + 0.05).abs() < 1e-15);
-        assert!(new.chunks(2).all(|p| (p[0] + p[1] - 1.0).abs() < 1e-15));
-        // after an Ng step nothing is damped, only recorded
-        let mut again = [0.6, 0.4, 0.5, 0.5, 0.3, 0.7];
-        damp_oscillations(&new, &mut again, &mut last, 2, 1e-3, true);
-        assert_eq!(again, [0.6, 0.4, 0.5, 0.5, 0.3, 0.7]);
-    }
-
-    #[test]
-    fn small_reversals_and_reversals_of_minor_levels_are_no_oscillation() {
-        // point 0: after the first step from zero the largest level turns back by a tenth of
-        // it (convergence, not a 2-cycle); point 1: the largest relative step (level 0) goes
-        // on, only level 1 turns; point 2: only a level below the floor flips
-        let old = [0.5, 0.5, 0.0, 0.2, 0.3, 0.5, 0.5, 0.4999, 1e-4];
-        let mut new = [0.45, 0.55, 0.0, 0.15, 0.31, 0.54, 0.4, 0.5999, 1e-4 - 1e-6];
-        let mut last = [0.5, 0.5, 0.0, -0.1, -0.02, 0.12, -0.1, 0.1, 1e-6];
-        let expected = new;
-        damp_oscillations(&old, &mut new, &mut last, 3, 1e-3, false);
-        assert_eq!(new, expected);
-    }
 }

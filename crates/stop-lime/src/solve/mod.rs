@@ -8,6 +8,7 @@
 //! | [`stateq`] | rate matrix and its solution at one point |
 //! | [`local`] | the local ALI loop at one point |
 //! | [`ng`] | Ng acceleration of the global population vector |
+//! | `relax` | under-relaxation of the points whose iteration oscillates |
 //! | [`convergence`] | per-iteration statistics and the stopping rule |
 //! | [`averaging`] | the mean of iterations with new photons after convergence |
 //! | [`params`] | settings |
@@ -22,5 +23,6 @@ pub mod local;
 pub mod model_run;
 pub mod ng;
 pub mod params;
+mod relax;
 pub mod setup;
 pub mod stateq;
