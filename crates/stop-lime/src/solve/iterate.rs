@@ -191,7 +191,7 @@ pub fn solve(
         let n_interior = is_sink.iter().filter(|s| !**s).count().max(1);
         let (changes, worst) = relative_changes(&pops, &next, n, params.population_floor, is_sink);
         let relaxed_points = match averaging {
-            None => relaxation.step(&pops, &mut next, params.population_floor, fresh_start),
+            None => relaxation.step(&pops, &mut next, params.population_floor, params.tolerance, fresh_start),
             Some(_) => relaxation.averaging_step(&pops, &mut next),
         };
         std::mem::swap(&mut pops, &mut next);

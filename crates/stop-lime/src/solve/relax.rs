@@ -43,14 +43,16 @@ impl Relaxation {
 
     /// Relaxes one plain step from `old` to `new` (in place) and returns the number of
     /// points relaxed. A point's step flips back when its largest relative step among the
-    /// levels above `floor` reverses that level's previous undamped step (`new · old < 0`)
-    /// and is more than half as large: a reversal in another level (the populations sum to
-    /// 1, so some level always turns when the largest one slows, and levels near the
-    /// rounding or below the statistics' floor flip at random) is no oscillation, and a
-    /// smaller reversal (ratio above −½) converges fast enough unrelaxed. `reset` (the first
-    /// step, and after an Ng step or a change of photon stage, whose step is no plain
-    /// iteration's) relaxes with the current factors but tests nothing.
-    pub(crate) fn step(&mut self, old: &[f64], new: &mut [f64], floor: f64, reset: bool) -> usize {
+    /// levels above `floor` is at least `tolerance`, reverses that level's previous undamped
+    /// step (`new · old < 0`) and is more than half as large: a reversal in another level
+    /// (the populations sum to 1, so some level always turns when the largest one slows,
+    /// and levels near the rounding or below the statistics' floor flip at random) is no
+    /// oscillation, a smaller reversal (ratio above −½) converges fast enough unrelaxed, and
+    /// a point whose steps are below the stopping tolerance has converged (its last steps
+    /// change sign at random). `reset` (the first step, and after an Ng step or a change of
+    /// photon stage, whose step is no plain iteration's) relaxes with the current factors
+    /// but tests nothing.
+    pub(crate) fn step(&mut self, old: &[f64], new: &mut [f64], floor: f64, tolerance: f64, reset: bool) -> usize {
         let n = self.n_levels;
         let mut relaxed = 0;
         let slot = self.steps % WINDOW;
@@ -62,7 +64,7 @@ impl Relaxation {
                 .max_by(|&a, &b| ((nw[a] - o[a]) / nw[a]).abs().total_cmp(&((nw[b] - o[b]) / nw[b]).abs()));
             let reverses = largest.is_some_and(|k| {
                 let step = nw[k] - o[k];
-                step * last[k] < 0.0 && step.abs() > 0.5 * last[k].abs()
+                step.abs() >= tolerance * nw[k] && step * last[k] < 0.0 && step.abs() > 0.5 * last[k].abs()
             });
             let omega = match (reset, reverses) {
                 (true, _) => *factor,
@@ -125,7 +127,7 @@ mod tests {
         for step in 0..steps {
             let upper = fixed + lambda * (pops[1] - fixed);
             let mut next = vec![1.0 - upper, upper];
-            relax.step(&pops, &mut next, 1e-3, step == 0);
+            relax.step(&pops, &mut next, 1e-3, 1e-9, step == 0);
             pops = next;
         }
         (pops[1] - fixed).abs()
@@ -154,8 +156,15 @@ mod tests {
         let mut relax = Relaxation::new(3, 3);
         relax.last_step.copy_from_slice(&[0.5, 0.5, 0.0, -0.1, -0.02, 0.12, -0.1, 0.1, 1e-6]);
         let expected = new;
-        assert_eq!(relax.step(&old, &mut new, 1e-3, false), 0);
+        assert_eq!(relax.step(&old, &mut new, 1e-3, 1e-3, false), 0);
         assert_eq!(new, expected);
+        // a converged point: a full reversal, but of relative size 1e-5 < the tolerance
+        let old = [0.6, 0.4];
+        let mut new = [0.6 + 4e-6, 0.4 - 4e-6];
+        let mut relax = Relaxation::new(1, 2);
+        relax.last_step.copy_from_slice(&[-4e-6, 4e-6]);
+        assert_eq!(relax.step(&old, &mut new, 1e-3, 1e-4, false), 0);
+        assert_eq!(relax.factor, [1.0]);
     }
 
     #[test]
@@ -165,7 +174,7 @@ mod tests {
         let mut new = [0.4, 0.6, 0.45, 0.55, 0.3, 0.7];
         let mut relax = Relaxation::new(3, 2);
         relax.last_step.copy_from_slice(&[0.2, -0.2, -0.1, 0.1, 0.0, 0.0]);
-        assert_eq!(relax.step(&old, &mut new, 1e-3, false), 1);
+        assert_eq!(relax.step(&old, &mut new, 1e-3, 1e-3, false), 1);
         let expected = [0.5, 0.5, 0.45, 0.55, 0.3, 0.7];
         assert!(new.iter().zip(expected).all(|(n, e)| (n - e).abs() < 1e-15), "{new:?}");
         // the undamped steps are recorded; sums stay 1
@@ -176,14 +185,14 @@ mod tests {
         // none
         let calm = [0.45, 0.55, 0.45, 0.55, 0.3, 0.7];
         let mut again = calm;
-        relax.step(&new, &mut again, 1e-3, true);
+        relax.step(&new, &mut again, 1e-3, 1e-3, true);
         assert_eq!(relax.factor, [0.5, 1.0, 1.0]);
         let mut averaged = [0.3, 0.7, 0.4, 0.6, 0.3, 0.7];
         assert_eq!(relax.averaging_step(&calm, &mut averaged), 1);
         assert!((averaged[1] - 0.625).abs() < 1e-15 && averaged[2..] == [0.4, 0.6, 0.3, 0.7]);
         for _ in 0..=WINDOW {
             let mut rest = calm;
-            relax.step(&calm, &mut rest, 1e-3, false);
+            relax.step(&calm, &mut rest, 1e-3, 1e-3, false);
         }
         let mut averaged = [0.3, 0.7, 0.4, 0.6, 0.3, 0.7];
         assert_eq!(relax.averaging_step(&calm, &mut averaged), 0);
