@@ -97,11 +97,15 @@ struct Workspace {
 ///
 /// With `averaged_iterations` M > 0 an averaging stage ([`crate::solve::averaging`])
 /// follows instead of the end: M iterations with `rays_per_point` photons redrawn each
-/// time (no Ng; a point that oscillated before keeps its recent smallest relaxation factor), whose
-/// mean populations are the result. After a first stage it replaces the final fixed stage,
-/// and its first iteration, which leaves the first stage's fixed point, is not averaged. `max_iterations` bounds the fixed stages only; the status
-/// is [`SolveStatus::Converged`] when the rule held before the averaging began (a first
-/// stage may end at its cap instead).
+/// time (no Ng; a point that oscillated before keeps its recent smallest relaxation
+/// factor), whose mean populations are the result. After a first stage it replaces the
+/// final fixed stage, and its first iteration, which leaves the first stage's fixed point,
+/// is not averaged. `max_iterations` bounds the fixed stages only; the status is
+/// [`SolveStatus::Converged`] when the rule held before the averaging began (a first stage
+/// may end at its cap instead).
+///
+/// A point whose iteration oscillates is under-relaxed (`relax` module of
+/// [`crate::solve`]); the statistics count those points.
 ///
 /// # Errors
 /// [`crate::solve::error::SolveError::InvalidParameter`] for bad settings or a population
