@@ -18,8 +18,10 @@
 const MIN_FACTOR: f64 = 1.0 / 64.0;
 
 /// The averaging stage holds a point at the smallest factor of this many last plain steps:
-/// a settled oscillating point alternates between two factors, and a point that flipped
-/// once while leaving the starting populations is long back at 1.
+/// a point still settling (its factor halved in one of them) stays held, and one that
+/// flipped once while leaving the starting populations is back at 1 once a few monotone or
+/// converged steps have doubled its factor (after a short final stage, such as a solve
+/// continued from an adaptive pass, some of those are still held).
 const WINDOW: usize = 4;
 
 /// The relaxation state of every point.
@@ -123,8 +125,8 @@ mod tests {
     use super::*;
 
     /// One point of two levels whose map is linear with derivative `lambda` around the
-    /// upper-level fixed point `fixed`; returns the upper level's distance from it after
-    /// `steps` relaxed steps from `start`.
+    /// upper-level fixed point 0.4; returns the upper level's distance from it after `steps`
+    /// relaxed steps from 0.5.
     fn iterate_linear_map(lambda: f64, steps: usize) -> f64 {
         let fixed = 0.4;
         let mut relax = Relaxation::new(1, 2);
