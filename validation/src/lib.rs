@@ -5,6 +5,7 @@
 pub mod images;
 pub mod modela;
 pub mod radex;
+pub mod sphere1d;
 pub mod stats;
 pub mod vz2002;
 

@@ -1,0 +1,152 @@
+//! `stop-sphere1d MODEL.toml`: solve a spherically symmetric model file with the 1-D solver of
+//! `stop_validation::sphere1d` on log-spaced shells (`--shells N`) or on the radii of the
+//! model's density table (`--edges-from-table`), print the populations per shell as TSV
+//! (`r_inner_m r_outer_m r_mid_m p0 p1 …`), and optionally compare them with a RATRAN `.out`
+//! file (`--ratran`) or a published problem-1 curve (`--fiducial`). Comment lines start with
+//! `#`. Run in release mode.
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::time::Instant;
+use stop_model::{ModelFile, ScalarField, Source};
+use stop_validation::sphere1d::{SolveSettings, SphereModel, log_edges_m, solve};
+use stop_validation::vz2002::compare::{Deviations, deviations};
+use stop_validation::vz2002::reference::{RadialCurve, read_fiducial, read_ratran};
+
+/// Levels compared with RATRAN (J = 0 … 4).
+const RATRAN_LEVELS: usize = 5;
+
+/// Solve a spherical model file with the 1-D long-characteristics solver.
+#[derive(Debug, Parser)]
+#[command(name = "stop-sphere1d")]
+struct Cli {
+    /// The model file (TOML).
+    model: PathBuf,
+    /// Shells equally spaced in log r between the inner edge and the model's outer radius.
+    #[arg(long, conflicts_with = "edges_from_table", required_unless_present = "edges_from_table")]
+    shells: Option<usize>,
+    /// The radii of the model's tabulated density as the shell edges (RATRAN's shells).
+    #[arg(long)]
+    edges_from_table: bool,
+    /// The innermost edge of `--shells`, m (default: the model's inner radius, which must then
+    /// be positive).
+    #[arg(long)]
+    inner_edge_m: Option<f64>,
+    /// Gas inside the innermost edge (a model with a smaller inner radius) joins the first
+    /// shell instead of getting a shell of its own.
+    #[arg(long)]
+    merge_core: bool,
+    /// Impact parameters per shell (default: `SolveSettings::default()`'s, as the next two).
+    #[arg(long)]
+    rays_per_shell: Option<usize>,
+    /// Stop at this largest relative population change.
+    #[arg(long)]
+    tolerance: Option<f64>,
+    /// Most iterations.
+    #[arg(long)]
+    max_iterations: Option<usize>,
+    /// Levels printed (default: all).
+    #[arg(long)]
+    levels: Option<usize>,
+    /// A RATRAN `.out` file: print ours/RATRAN − 1 of J = 0…4 per RATRAN shell, with the median
+    /// and the 90th percentile of its magnitude.
+    #[arg(long)]
+    ratran: Option<PathBuf>,
+    /// A published problem-1 curve (`r_cm value`): print the deviation of level 1 from it.
+    #[arg(long)]
+    fiducial: Option<PathBuf>,
+}
+
+/// The shell edges the options ask for, with the core below them as the options say.
+fn edges(cli: &Cli, file: &ModelFile) -> anyhow::Result<Vec<f64>> {
+    let bounds = file.model.bounds;
+    let mut edges = if let Some(n) = cli.shells {
+        let inner = cli.inner_edge_m.unwrap_or(bounds.inner_radius_m);
+        anyhow::ensure!(inner > 0.0, "--shells needs a positive innermost edge: the model starts at r = 0, give --inner-edge-m");
+        log_edges_m(inner, bounds.outer_radius_m, n)
+    } else {
+        let table = file.model.densities.iter().find_map(|(_, source)| match source {
+            Source::Field(ScalarField::Profile { profile, .. }) => Some(profile.radii_m()),
+            _ => None,
+        });
+        let radii = table.ok_or_else(|| anyhow::anyhow!("--edges-from-table: the model has no tabulated density"))?;
+        radii.iter().copied().filter(|&r| r >= bounds.inner_radius_m && r <= bounds.outer_radius_m).collect()
+    };
+    anyhow::ensure!(edges.len() >= 2, "fewer than two shell edges inside the model");
+    if bounds.inner_radius_m < edges[0] {
+        if cli.merge_core {
+            edges[0] = bounds.inner_radius_m;
+        } else {
+            edges.insert(0, bounds.inner_radius_m);
+        }
+    }
+    Ok(edges)
+}
+
+fn summary(label: &str, d: &Deviations) -> String {
+    format!("# {label}: median {:+.2} %, p90 |dev| {:.2} %, max |dev| {:.2} %, rms {:.2} % ({} points)", 100.0 * d.median, 100.0 * d.p90_abs, 100.0 * d.max_abs, 100.0 * d.rms, d.n_points)
+}
+
+#[allow(clippy::print_stdout)]
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let file = ModelFile::load(&cli.model)?;
+    let molecule = file.molecule.read()?;
+    let edges = edges(&cli, &file)?;
+    let model = SphereModel::from_model(file.model, &molecule, &edges, file.solver.tcmb_k)?;
+    let default = SolveSettings::default();
+    let settings = SolveSettings {
+        rays_per_shell: cli.rays_per_shell.unwrap_or(default.rays_per_shell),
+        tolerance: cli.tolerance.unwrap_or(default.tolerance),
+        max_iterations: cli.max_iterations.unwrap_or(default.max_iterations),
+    };
+    let started = Instant::now();
+    let solution = solve(&model, &molecule, &settings)?;
+    let d = solution.discretisation;
+    println!(
+        "# {}: {} shells, {} rays per shell; {} rays, {} steps, {} channels, T_cmb {} K",
+        cli.model.display(),
+        model.shells.len(),
+        settings.rays_per_shell,
+        d.rays,
+        d.steps,
+        d.channels,
+        model.tcmb_k
+    );
+    println!(
+        "# {} after {} iterations (last change {:.2e}), {:.1} s",
+        if solution.converged { "converged" } else { "NOT converged" },
+        solution.iterations,
+        solution.history.last().copied().unwrap_or(f64::NAN),
+        started.elapsed().as_secs_f64()
+    );
+    let n_levels = cli.levels.unwrap_or(molecule.n_levels()).min(molecule.n_levels());
+    let header: Vec<String> = (0..n_levels).map(|l| format!("p{l}")).collect();
+    println!("r_inner_m\tr_outer_m\tr_mid_m\t{}", header.join("\t"));
+    let mid = solution.level_curve(0);
+    let mids = if edges[0] > 0.0 { &mid.r_m[1..] } else { &mid.r_m[..] };
+    for (k, pops) in solution.populations.iter().enumerate() {
+        let values: Vec<String> = pops[..n_levels].iter().map(|p| format!("{p:.6e}")).collect();
+        println!("{:.6e}\t{:.6e}\t{:.6e}\t{}", edges[k], edges[k + 1], mids[k], values.join("\t"));
+    }
+    if let Some(path) = &cli.fiducial {
+        let fiducial = read_fiducial(path)?;
+        let ours = solution.level_curve(1);
+        let values: Vec<f64> = fiducial.r_m.iter().map(|&r| ours.at(r).unwrap_or(f64::NAN)).collect();
+        println!("{}", summary(&format!("level 1 vs {}", path.display()), &deviations(&fiducial.r_m, &values, &fiducial, 1)));
+    }
+    if let Some(path) = &cli.ratran {
+        let ratran = read_ratran(path)?;
+        let levels: Vec<(RadialCurve, RadialCurve)> = (0..RATRAN_LEVELS).map(|j| (solution.level_curve(j), ratran.level(j))).collect();
+        println!("# r_m (RATRAN shell)\tours/RATRAN - 1 for J = 0..{}", RATRAN_LEVELS - 1);
+        for (i, &r) in ratran.r_m.iter().enumerate() {
+            let devs: Vec<String> = levels.iter().map(|(ours, theirs)| format!("{:+.2}%", 100.0 * (ours.at(r).unwrap_or(f64::NAN) / theirs.values[i] - 1.0))).collect();
+            println!("# {r:.3e}\t{}", devs.join("\t"));
+        }
+        for (j, (ours, theirs)) in levels.iter().enumerate() {
+            let values: Vec<f64> = ratran.r_m.iter().map(|&r| ours.at(r).unwrap_or(f64::NAN)).collect();
+            println!("{}", summary(&format!("J={j} vs RATRAN"), &deviations(&ratran.r_m, &values, theirs, 1)));
+        }
+    }
+    Ok(())
+}
