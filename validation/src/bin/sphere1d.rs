@@ -8,8 +8,8 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::Instant;
-use stop_model::{ModelFile, ScalarField, Source};
-use stop_validation::sphere1d::{SolveSettings, SphereModel, log_edges_m, solve};
+use stop_model::ModelFile;
+use stop_validation::sphere1d::{EdgeSpec, SolveSettings, SphereModel, model_edges_m, solve};
 use stop_validation::vz2002::compare::{Deviations, deviations};
 use stop_validation::vz2002::reference::{RadialCurve, read_fiducial, read_ratran};
 
@@ -57,32 +57,6 @@ struct Cli {
     fiducial: Option<PathBuf>,
 }
 
-/// The shell edges the options ask for, with the core below them as the options say.
-fn edges(cli: &Cli, file: &ModelFile) -> anyhow::Result<Vec<f64>> {
-    let bounds = file.model.bounds;
-    let mut edges = if let Some(n) = cli.shells {
-        let inner = cli.inner_edge_m.unwrap_or(bounds.inner_radius_m);
-        anyhow::ensure!(inner > 0.0, "--shells needs a positive innermost edge: the model starts at r = 0, give --inner-edge-m");
-        log_edges_m(inner, bounds.outer_radius_m, n)
-    } else {
-        let table = file.model.densities.iter().find_map(|(_, source)| match source {
-            Source::Field(ScalarField::Profile { profile, .. }) => Some(profile.radii_m()),
-            _ => None,
-        });
-        let radii = table.ok_or_else(|| anyhow::anyhow!("--edges-from-table: the model has no tabulated density"))?;
-        radii.iter().copied().filter(|&r| r >= bounds.inner_radius_m && r <= bounds.outer_radius_m).collect()
-    };
-    anyhow::ensure!(edges.len() >= 2, "fewer than two shell edges inside the model");
-    if bounds.inner_radius_m < edges[0] {
-        if cli.merge_core {
-            edges[0] = bounds.inner_radius_m;
-        } else {
-            edges.insert(0, bounds.inner_radius_m);
-        }
-    }
-    Ok(edges)
-}
-
 fn summary(label: &str, d: &Deviations) -> String {
     format!("# {label}: median {:+.2} %, p90 |dev| {:.2} %, max |dev| {:.2} %, rms {:.2} % ({} points)", 100.0 * d.median, 100.0 * d.p90_abs, 100.0 * d.max_abs, 100.0 * d.rms, d.n_points)
 }
@@ -92,7 +66,11 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let file = ModelFile::load(&cli.model)?;
     let molecule = file.molecule.read()?;
-    let edges = edges(&cli, &file)?;
+    let spec = match cli.shells {
+        Some(shells) => EdgeSpec::Log { shells, inner_m: cli.inner_edge_m },
+        None => EdgeSpec::Table,
+    };
+    let edges = model_edges_m(&file, spec, cli.merge_core)?;
     let model = SphereModel::from_model(file.model, &molecule, &edges, file.solver.tcmb_k)?;
     let default = SolveSettings::default();
     let settings = SolveSettings {

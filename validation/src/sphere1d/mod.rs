@@ -255,6 +255,60 @@ impl Solution {
     }
 }
 
+/// Where the shells of a model file lie ([`model_edges_m`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EdgeSpec {
+    /// `shells` shells equally spaced in log r from `inner_m` (default: the model's inner
+    /// radius, which must then be positive) to the model's outer radius.
+    Log {
+        /// Number of shells.
+        shells: usize,
+        /// The innermost edge, m.
+        inner_m: Option<f64>,
+    },
+    /// The radii of the model's tabulated density inside its bounds (RATRAN's shells).
+    Table,
+}
+
+/// The shell edges of `file`'s model: `spec`'s, and below them, when the model reaches further
+/// in, a core shell down to its inner radius (`merge_core`: the first shell reaches down
+/// there instead).
+///
+/// # Errors
+/// [`Sphere1dError::Edges`] when the model starts at r = 0 with no `inner_m` for log shells,
+/// has no tabulated density for [`EdgeSpec::Table`], or leaves fewer than two edges.
+pub fn model_edges_m(file: &stop_model::ModelFile, spec: EdgeSpec, merge_core: bool) -> Result<Vec<f64>, Sphere1dError> {
+    let bounds = file.model.bounds;
+    let mut edges = match spec {
+        EdgeSpec::Log { shells, inner_m } => {
+            let inner = inner_m.unwrap_or(bounds.inner_radius_m);
+            if inner.partial_cmp(&0.0) != Some(Ordering::Greater) {
+                return Err(Sphere1dError::Edges("log shells need a positive innermost edge: the model starts at r = 0".into()));
+            }
+            log_edges_m(inner, bounds.outer_radius_m, shells)
+        }
+        EdgeSpec::Table => {
+            let table = file.model.densities.iter().find_map(|(_, source)| match source {
+                stop_model::Source::Field(stop_model::ScalarField::Profile { profile, .. }) => Some(profile.radii_m()),
+                _ => None,
+            });
+            let radii = table.ok_or_else(|| Sphere1dError::Edges("the model has no tabulated density to take the shells from".into()))?;
+            radii.iter().copied().filter(|&r| r >= bounds.inner_radius_m && r <= bounds.outer_radius_m).collect()
+        }
+    };
+    if edges.len() < 2 {
+        return Err(Sphere1dError::Edges("fewer than two shell edges inside the model".into()));
+    }
+    if bounds.inner_radius_m < edges[0] {
+        if merge_core {
+            edges[0] = bounds.inner_radius_m;
+        } else {
+            edges.insert(0, bounds.inner_radius_m);
+        }
+    }
+    Ok(edges)
+}
+
 /// `n + 1` edges from `inner_m` to `outer_m` (both > 0), equally spaced in log r.
 #[must_use]
 pub fn log_edges_m(inner_m: f64, outer_m: f64, n: usize) -> Vec<f64> {

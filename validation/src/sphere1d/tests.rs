@@ -112,3 +112,26 @@ fn vz2002_problem_1a_matches_the_published_curve() {
     // the exact LTE value 0.6608 in the thermalised core (benchmark README)
     assert!((solution.populations[0][1] - 0.6608).abs() < 2e-4);
 }
+
+#[test]
+fn shells_of_a_model_file_follow_its_table_and_its_core() {
+    let load = |name: &str| ModelFile::load(format!("{}/models/{name}", env!("CARGO_MANIFEST_DIR"))).expect("the model file loads");
+    // RATRAN's 2b shells: the 50 table radii (49 shells) and a core shell down to r = 0
+    let like = load("vz2002_2b_ratran_like.toml");
+    let edges = model_edges_m(&like, EdgeSpec::Table, false).expect("table edges");
+    assert_eq!(edges.len(), 51);
+    assert_eq!(edges[0], 0.0);
+    assert!((edges[1] / 1.00065e14 - 1.0).abs() < 1e-12 && (edges[50] / 4.6284e15 - 1.0).abs() < 1e-4, "{edges:?}");
+    let merged = model_edges_m(&like, EdgeSpec::Table, true).expect("table edges");
+    assert_eq!((merged.len(), merged[0], merged[1]), (50, 0.0, edges[2]));
+    // log shells need a positive inner edge: none in a model reaching r = 0 ...
+    assert!(matches!(model_edges_m(&like, EdgeSpec::Log { shells: 10, inner_m: None }, false), Err(Sphere1dError::Edges(_))));
+    let given = model_edges_m(&like, EdgeSpec::Log { shells: 10, inner_m: Some(1e14) }, false).expect("log edges");
+    assert_eq!((given.len(), given[0], given[1]), (12, 0.0, 1e14));
+    // ... and problem 1's from its inner radius, with no core shell
+    let p1 = load("vz2002_1b.toml");
+    let log = model_edges_m(&p1, EdgeSpec::Log { shells: 400, inner_m: None }, false).expect("log edges");
+    assert_eq!((log.len(), log[0], log[400]), (401, 1e13, 7.8e16));
+    // a model without a density table has no table shells
+    assert!(matches!(model_edges_m(&p1, EdgeSpec::Table, false), Err(Sphere1dError::Edges(_))));
+}

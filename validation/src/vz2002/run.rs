@@ -1,7 +1,9 @@
 //! Solving one benchmark problem and checking it.
 
 use super::compare::{Deviations, deviations};
-use super::problem2::{Check, Explanation, P2Model, RATRAN_LIKE_NOTE, level_checks};
+use super::exact::{self, AgainstExact, Exact, Statistic, problem1_checks};
+use crate::sphere1d::EdgeSpec;
+use super::problem2::{Check, ExactLevels, Explanation, P2Model, RATRAN_LIKE_NOTE, level_checks};
 use super::reference::{RatranSolution, read_fiducial, read_ratran};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -97,6 +99,10 @@ pub struct RunOptions {
     pub wing_fraction: Option<f64>,
     /// Problem 2: the model file solved (default the benchmark's continuous collapse).
     pub p2_model: P2Model,
+    /// Log shells of the converged 1-D reference of problem 1 ([`super::exact`]; default
+    /// [`super::exact::P1A_SHELLS`] / [`super::exact::P1B_SHELLS`]). 0: no 1-D reference, for
+    /// problem 2 either (whose 1-D reference solves the RATRAN-like file on its table's radii).
+    pub exact_shells: Option<usize>,
     /// Problem 2: when a J check fails on the benchmark model (or RATRAN's shells), solve
     /// RATRAN's model as it evidently ran with the same settings to explain it
     /// ([`super::problem2`]).
@@ -252,7 +258,10 @@ fn solve_case(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &
         let mut setup = file_setup(&file, mesh, &molecule)?;
         setup.wing_photons = wing_photons;
         let pops0 = start.take().unwrap_or_else(|| initial_populations(&setup, &molecule, StartFrom::Lte));
-        let outcome = solve(&setup, pops0, &params, &|| {}, &mut |s| log(&format!("  {}", s.summary())))?;
+        // only the last grid's populations are the answer: a pass before an adaptive one
+        // stops at the fixed point, and the edges to split are ranked on its populations
+        let pass_params = SolveParams { averaged_iterations: if pass < n_passes { 0 } else { params.averaged_iterations }, ..params.clone() };
+        let outcome = solve(&setup, pops0, &pass_params, &|| {}, &mut |s| log(&format!("  {}", s.summary())))?;
         for s in &outcome.history {
             let _ = writeln!(out, "  {}", s.summary());
         }
@@ -318,12 +327,24 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
             let curve = read_fiducial(&reference_dir.join(format!("fiducial/problem{}_upper_level.tsv", problem.stem())))?;
             let d = deviations(&solved.radii_m, &solved.level(1), &curve, N_BINS);
             render(&mut out, "upper level vs published curve", &d);
+            let shells = opts.exact_shells.unwrap_or(if problem == Problem::P1a { exact::P1A_SHELLS } else { exact::P1B_SHELLS });
+            let against_exact = if shells > 0 {
+                log(&format!("  solving the converged 1-D reference on {shells} log shells"));
+                let e = Exact::solve(&models_dir.join(format!("vz2002_{}.toml", problem.stem())), EdgeSpec::Log { shells, inner_m: None })?;
+                let _ = writeln!(out, "  {}", e.description);
+                let exact_vs_curve = e.against(1, &curve);
+                render(&mut out, "converged 1-D solution vs published curve", &exact_vs_curve);
+                let stop_vs_exact = deviations(&solved.radii_m, &solved.level(1), &e.solution.level_curve(1), N_BINS);
+                render(&mut out, "upper level vs converged 1-D solution", &stop_vs_exact);
+                Some((stop_vs_exact, exact_vs_curve))
+            } else {
+                None
+            };
             let _ = writeln!(out, "  verdict from the point-wise statistics (max and rms over the points); radial bins for information, and for the refinement check");
             let max_dev = if problem == Problem::P1a { P1A_MAX_DEV } else { P1B_MAX_DEV };
-            checks.push(Check::new(format!("{} max |dev| {:.2}% <= {:.1}%", problem.stem(), 100.0 * d.max_abs, 100.0 * max_dev), d.max_abs <= max_dev));
-            if problem == Problem::P1a {
-                checks.push(Check::new(format!("1a rms {:.2}% <= {:.1}%", 100.0 * d.rms, 100.0 * P1A_RMS_DEV), d.rms <= P1A_RMS_DEV));
-            }
+            let statistics: &[Statistic] = if problem == Problem::P1a { &[Statistic::Max(P1A_MAX_DEV), Statistic::Rms(P1A_RMS_DEV)] } else { &[Statistic::Max(P1B_MAX_DEV)] };
+            let exact = against_exact.as_ref().map(|(stop, exact)| AgainstExact { stop, exact });
+            checks.extend(problem1_checks(problem.stem(), &d, exact, statistics));
             if opts.refine {
                 let n_fine = 2 * solved.n_requested;
                 let mut fine_text = String::new();
@@ -339,30 +360,62 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                 ));
             }
         }
-        Problem::P2a | Problem::P2b => {
-            let ratran = read_ratran(&reference_dir.join(format!("ratran/ratran_vz2002_{}.out", problem.stem())))?;
-            let levels = render_levels(&mut out, "", &solved, &ratran);
-            let failing = levels.iter().any(|d| d.p90_abs > super::problem2::P2_SPREAD);
-            let explanation = if failing && opts.explain && opts.p2_model != P2Model::RatranLike {
-                let like_opts = RunOptions { p2_model: P2Model::RatranLike, ..opts.clone() };
-                let mut like_text = String::new();
-                log(&format!("  {RATRAN_LIKE_NOTE}"));
-                let like = solve_case(problem, models_dir, reference_dir, &like_opts, opts.n_points, log, &mut like_text)?;
-                let _ = writeln!(out, "  {RATRAN_LIKE_NOTE}");
-                out.push_str(&like_text[like_text.find("  status").unwrap_or(0)..]);
-                let like_levels = render_levels(&mut out, "RATRAN-like ", &like, &ratran);
-                Some((Explanation { model_name: like_opts.p2_model.file_name(problem.stem()), levels: like_levels, converged: like.converged }, like.iterations))
-            } else {
-                None
-            };
-            checks.extend(level_checks(problem.stem(), &opts.p2_model.file_name(problem.stem()), &levels, explanation.as_ref().map(|e| &e.0)));
-            if let Some((e, iterations)) = &explanation {
-                checks.push(Check::new(format!("{} RATRAN-like stopping rule met ({iterations} iterations)", problem.stem()), e.converged));
-            }
-        }
+        Problem::P2a | Problem::P2b => checks.extend(problem2(problem, models_dir, reference_dir, opts, &solved, log, &mut out)?),
     }
     checks.push(Check::new(format!("{} stopping rule met ({} iterations)", problem.stem(), solved.iterations), solved.converged));
     Ok(CaseReport { text: out, checks })
+}
+
+/// Problem 2's J checks of `solved` against RATRAN. When one fails (and `opts.explain`), the
+/// RATRAN-like file is solved with the same settings (unless it is the one solved) and, unless
+/// `opts.exact_shells` is 0, by the 1-D solver on RATRAN's shells: the explanation of
+/// [`super::problem2::level_checks`].
+fn problem2(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &RunOptions, solved: &Solved, log: &mut dyn FnMut(&str), out: &mut String) -> anyhow::Result<Vec<Check>> {
+    let stem = problem.stem();
+    let ratran = read_ratran(&reference_dir.join(format!("ratran/ratran_vz2002_{stem}.out")))?;
+    let levels = render_levels(out, "", solved, &ratran);
+    let failing = levels.iter().any(|d| d.p90_abs > super::problem2::P2_SPREAD);
+    let mut checks = Vec::new();
+    if !(failing && opts.explain) {
+        checks.extend(level_checks(stem, &opts.p2_model.file_name(stem), &levels, None));
+        return Ok(checks);
+    }
+    let like_name = P2Model::RatranLike.file_name(stem);
+    let solved_like;
+    let (like, like_levels) = if opts.p2_model == P2Model::RatranLike {
+        (solved, levels.clone())
+    } else {
+        let like_opts = RunOptions { p2_model: P2Model::RatranLike, ..opts.clone() };
+        let mut like_text = String::new();
+        log(&format!("  {RATRAN_LIKE_NOTE}"));
+        solved_like = solve_case(problem, models_dir, reference_dir, &like_opts, opts.n_points, log, &mut like_text)?;
+        let _ = writeln!(out, "  {RATRAN_LIKE_NOTE}");
+        out.push_str(&like_text[like_text.find("  status").unwrap_or(0)..]);
+        let like_levels = render_levels(out, "RATRAN-like ", &solved_like, &ratran);
+        checks.push(Check::new(format!("{stem} RATRAN-like stopping rule met ({} iterations)", solved_like.iterations), solved_like.converged));
+        (&solved_like, like_levels)
+    };
+    let exact = if opts.exact_shells == Some(0) {
+        None
+    } else {
+        log(&format!("  solving {like_name} with the 1-D solver on RATRAN's shells"));
+        let e = Exact::solve(&models_dir.join(&like_name), EdgeSpec::Table)?;
+        let _ = writeln!(out, "  {like_name}: {}", e.description);
+        let mut exact_vs_ratran = Vec::new();
+        let mut stop_vs_exact = Vec::new();
+        for j in 0..=4 {
+            let d = e.against(j, &ratran.level(j));
+            render(out, &format!("converged 1-D J={j} vs RATRAN"), &d);
+            exact_vs_ratran.push(d);
+            let d = deviations(&like.radii_m, &like.level(j), &e.solution.level_curve(j), N_BINS);
+            render(out, &format!("RATRAN-like J={j} vs converged 1-D"), &d);
+            stop_vs_exact.push(d);
+        }
+        Some(ExactLevels { stop: stop_vs_exact, reference: exact_vs_ratran })
+    };
+    let explanation = Explanation { model_name: like_name, levels: like_levels, converged: like.converged, exact };
+    checks.splice(0..0, level_checks(stem, &opts.p2_model.file_name(stem), &levels, Some(&explanation)));
+    Ok(checks)
 }
 
 /// Renders and returns the deviations of J = 0…4 from RATRAN (`label` prefixes the lines).
