@@ -332,6 +332,7 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                 log(&format!("  solving the converged 1-D reference on {shells} log shells"));
                 let e = Exact::solve(&models_dir.join(format!("vz2002_{}.toml", problem.stem())), EdgeSpec::Log { shells, inner_m: None })?;
                 let _ = writeln!(out, "  {}", e.description);
+                anyhow::ensure!(e.solution.converged, "problem {}: the 1-D reference did not converge ({})", problem.stem(), e.description);
                 let exact_vs_curve = e.against(1, &curve);
                 render(&mut out, "converged 1-D solution vs published curve", &exact_vs_curve);
                 let stop_vs_exact = deviations(&solved.radii_m, &solved.level(1), &e.solution.level_curve(1), N_BINS);
@@ -401,6 +402,7 @@ fn problem2(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &Ru
         log(&format!("  solving {like_name} with the 1-D solver on RATRAN's shells"));
         let e = Exact::solve(&models_dir.join(&like_name), EdgeSpec::Table)?;
         let _ = writeln!(out, "  {like_name}: {}", e.description);
+        anyhow::ensure!(e.solution.converged, "{like_name}: the 1-D reference did not converge ({})", e.description);
         let mut exact_vs_ratran = Vec::new();
         let mut stop_vs_exact = Vec::new();
         for j in 0..=4 {
