@@ -6,8 +6,8 @@
 //! solver gives it for the same model file STOP solves (shells on a log grid for problem 1,
 //! RATRAN's 49 shells plus the core for the RATRAN-like problem-2 files). Measured
 //! (`stop-sphere1d`, 3 rays per shell, tolerance 1e-8): against the published curves 1a
-//! within 0.56 / 0.24 % (max / rms, 200 shells), 1b within 1.58 / 0.44 % (400 shells: +1.4 %
-//! at 2.7e15 m, −1.2 % at 8.5e15–1e16 m); the RATRAN-like 2b model's J=4 p90 13.4 % from
+//! within 0.56 / 0.24 % (max / rms, 200 shells), 1b within 1.58 / 0.44 % (400 shells: +1.6 %
+//! at 2.7e15 m, −1.0…−1.2 % at 7.5e15–1e16 m); the RATRAN-like 2b model's J=4 p90 13.4 % from
 //! RATRAN's file.
 
 use super::compare::{Deviations, deviations};
@@ -23,7 +23,7 @@ use stop_model::ModelFile;
 pub const P1A_SHELLS: usize = 200;
 /// Problem 1b: log shells of the 1-D reference. The shell error falls as the square of the
 /// shell width: 100 → 400 shells moves the answer 2.34 %, 200 → 400 0.65 % (near 2e15 m), so
-/// 400 shells are within ≈ 0.2 % of the limit; ≈ 4 min in release.
+/// 400 shells are within ≈ 0.2 % of the limit; 165–230 s in release on 2 busy cores.
 pub const P1B_SHELLS: usize = 400;
 
 /// Most iterations of a 1-D solve.
