@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use stop_model::ModelFile;
 use stop_validation::sphere1d::{EdgeSpec, SolveSettings, SphereModel, model_edges_m, solve};
-use stop_validation::vz2002::compare::{Deviations, deviations};
+use stop_validation::vz2002::compare::Deviations;
 use stop_validation::vz2002::reference::{RadialCurve, read_fiducial, read_ratran};
 
 /// Levels compared with RATRAN (J = 0 … 4).
@@ -109,9 +109,7 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(path) = &cli.fiducial {
         let fiducial = read_fiducial(path)?;
-        let ours = solution.level_curve(1);
-        let values: Vec<f64> = fiducial.r_m.iter().map(|&r| ours.at(r).unwrap_or(f64::NAN)).collect();
-        println!("{}", summary(&format!("level 1 vs {}", path.display()), &deviations(&fiducial.r_m, &values, &fiducial, 1)));
+        println!("{}", summary(&format!("level 1 vs {}", path.display()), &solution.deviations_from(1, &fiducial)));
     }
     if let Some(path) = &cli.ratran {
         let ratran = read_ratran(path)?;
@@ -121,9 +119,8 @@ fn main() -> anyhow::Result<()> {
             let devs: Vec<String> = levels.iter().map(|(ours, theirs)| format!("{:+.2}%", 100.0 * (ours.at(r).unwrap_or(f64::NAN) / theirs.values[i] - 1.0))).collect();
             println!("# {r:.3e}\t{}", devs.join("\t"));
         }
-        for (j, (ours, theirs)) in levels.iter().enumerate() {
-            let values: Vec<f64> = ratran.r_m.iter().map(|&r| ours.at(r).unwrap_or(f64::NAN)).collect();
-            println!("{}", summary(&format!("J={j} vs RATRAN"), &deviations(&ratran.r_m, &values, theirs, 1)));
+        for (j, (_, theirs)) in levels.iter().enumerate() {
+            println!("{}", summary(&format!("J={j} vs RATRAN"), &solution.deviations_from(j, theirs)));
         }
     }
     Ok(())

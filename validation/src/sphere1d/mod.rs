@@ -253,6 +253,15 @@ impl Solution {
         push(self.edges_m[n], n - 1);
         curve
     }
+
+    /// The deviations of level `level` from `reference` at those of the reference's own radii
+    /// that the shells cover (one bin).
+    #[must_use]
+    pub fn deviations_from(&self, level: usize, reference: &RadialCurve) -> crate::vz2002::compare::Deviations {
+        let ours = self.level_curve(level);
+        let (radii_m, values): (Vec<f64>, Vec<f64>) = reference.r_m.iter().filter_map(|&r| ours.at(r).map(|v| (r, v))).unzip();
+        crate::vz2002::compare::deviations(&radii_m, &values, reference, 1)
+    }
 }
 
 /// Where the shells of a model file lie ([`model_edges_m`]).

@@ -10,7 +10,7 @@
 //! at 2.7e15 m, −1.0…−1.2 % at 7.5e15–1e16 m); the RATRAN-like 2b model's J=4 p90 13.4 % from
 //! RATRAN's file.
 
-use super::compare::{Deviations, deviations};
+use super::compare::Deviations;
 use super::problem2::{Check, Verdict};
 use super::reference::RadialCurve;
 use crate::sphere1d::{EdgeSpec, Solution, SolveSettings, SphereModel, model_edges_m, solve};
@@ -71,12 +71,10 @@ impl Exact {
     }
 
     /// The deviations of level `level` from `reference` at those of the reference's own radii
-    /// that the shells cover.
+    /// that the shells cover ([`Solution::deviations_from`]).
     #[must_use]
     pub fn against(&self, level: usize, reference: &RadialCurve) -> Deviations {
-        let ours = self.solution.level_curve(level);
-        let (radii_m, values): (Vec<f64>, Vec<f64>) = reference.r_m.iter().filter_map(|&r| ours.at(r).map(|v| (r, v))).unzip();
-        deviations(&radii_m, &values, reference, 1)
+        self.solution.deviations_from(level, reference)
     }
 }
 
