@@ -337,14 +337,15 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                 render(&mut out, "converged 1-D solution vs published curve", &exact_vs_curve);
                 let stop_vs_exact = deviations(&solved.radii_m, &solved.level(1), &e.solution.level_curve(1), N_BINS);
                 render(&mut out, "upper level vs converged 1-D solution", &stop_vs_exact);
-                Some((stop_vs_exact, exact_vs_curve))
+                Some((stop_vs_exact, exact_vs_curve, e.solution.level_curve(1)))
             } else {
                 None
             };
             let _ = writeln!(out, "  verdict from the point-wise statistics (max and rms over the points); radial bins for information, and for the refinement check");
             let max_dev = if problem == Problem::P1a { P1A_MAX_DEV } else { P1B_MAX_DEV };
             let statistics: &[Statistic] = if problem == Problem::P1a { &[Statistic::Max(P1A_MAX_DEV), Statistic::Rms(P1A_RMS_DEV)] } else { &[Statistic::Max(P1B_MAX_DEV)] };
-            let exact = against_exact.as_ref().map(|(stop, exact)| AgainstExact { stop, exact });
+            let exact = against_exact.as_ref().map(|(stop, exact, _)| AgainstExact { stop, exact });
+            let exact_curve = against_exact.as_ref().map(|(_, _, curve)| curve);
             checks.extend(problem1_checks(problem.stem(), &d, exact, statistics));
             if opts.refine {
                 let n_fine = 2 * solved.n_requested;
@@ -353,6 +354,9 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                 out.push_str(&fine_text[fine_text.find("  status").unwrap_or(0)..]);
                 let f = deviations(&fine.radii_m, &fine.level(1), &curve, N_BINS);
                 render(&mut out, "refined grid: upper level vs published curve", &f);
+                if let Some(e) = &exact_curve {
+                    render(&mut out, "refined grid: upper level vs converged 1-D solution", &deviations(&fine.radii_m, &fine.level(1), e, N_BINS));
+                }
                 let change = refinement_change(&d, &f);
                 let _ = writeln!(out, "  refinement {} -> {} points: largest change of a radial bin {:.2}%", solved.radii_m.len(), fine.radii_m.len(), 100.0 * change);
                 checks.push(Check::new(
