@@ -335,9 +335,10 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                 anyhow::ensure!(e.solution.converged, "problem {}: the 1-D reference did not converge ({})", problem.stem(), e.description);
                 let exact_vs_curve = e.against(1, &curve);
                 render(&mut out, "converged 1-D solution vs published curve", &exact_vs_curve);
-                let stop_vs_exact = deviations(&solved.radii_m, &solved.level(1), &e.solution.level_curve(1), N_BINS);
+                let exact_curve = e.solution.level_curve(1);
+                let stop_vs_exact = deviations(&solved.radii_m, &solved.level(1), &exact_curve, N_BINS);
                 render(&mut out, "upper level vs converged 1-D solution", &stop_vs_exact);
-                Some((stop_vs_exact, exact_vs_curve, e.solution.level_curve(1)))
+                Some((stop_vs_exact, exact_vs_curve, exact_curve))
             } else {
                 None
             };
