@@ -12,7 +12,6 @@
 
 use super::compare::Deviations;
 use super::problem2::{Check, Verdict};
-use super::reference::RadialCurve;
 use crate::sphere1d::{EdgeSpec, Solution, SolveSettings, SphereModel, model_edges_m, solve};
 use std::path::Path;
 use std::time::Instant;
@@ -22,8 +21,9 @@ use stop_model::ModelFile;
 /// at most 0.06 % (`crate::sphere1d` module docs); 3.7 s in release.
 pub const P1A_SHELLS: usize = 200;
 /// Problem 1b: log shells of the 1-D reference. The shell error falls as the square of the
-/// shell width: 100 → 400 shells moves the answer 2.34 %, 200 → 400 0.65 % (near 2e15 m), so
-/// 400 shells are within ≈ 0.2 % of the limit; 165–230 s in release on 2 busy cores.
+/// shell width: 100 → 400 shells moves the answer 2.34 %, 200 → 400 0.65 % (near 2e15 m),
+/// 400 → 800 0.15 % at the curve's worst point (2.72e15 m), so 400 shells are within ≈ 0.2 %
+/// of the limit; 165–230 s in release on 2 busy cores.
 pub const P1B_SHELLS: usize = 400;
 
 /// Most iterations of a 1-D solve.
@@ -68,13 +68,6 @@ impl Exact {
             started.elapsed().as_secs_f64()
         );
         Ok(Self { solution, description })
-    }
-
-    /// The deviations of level `level` from `reference` at those of the reference's own radii
-    /// that the shells cover ([`Solution::deviations_from`]).
-    #[must_use]
-    pub fn against(&self, level: usize, reference: &RadialCurve) -> Deviations {
-        self.solution.deviations_from(level, reference)
     }
 }
 

@@ -333,7 +333,7 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                 let e = Exact::solve(&models_dir.join(format!("vz2002_{}.toml", problem.stem())), EdgeSpec::Log { shells, inner_m: None })?;
                 let _ = writeln!(out, "  {}", e.description);
                 anyhow::ensure!(e.solution.converged, "problem {}: the 1-D reference did not converge ({})", problem.stem(), e.description);
-                let exact_vs_curve = e.against(1, &curve);
+                let exact_vs_curve = e.solution.deviations_from(1, &curve);
                 render(&mut out, "converged 1-D solution vs published curve", &exact_vs_curve);
                 let exact_curve = e.solution.level_curve(1);
                 let stop_vs_exact = deviations(&solved.radii_m, &solved.level(1), &exact_curve, N_BINS);
@@ -411,7 +411,7 @@ fn problem2(problem: Problem, models_dir: &Path, reference_dir: &Path, opts: &Ru
         let mut exact_vs_ratran = Vec::new();
         let mut stop_vs_exact = Vec::new();
         for j in 0..=4 {
-            let d = e.against(j, &ratran.level(j));
+            let d = e.solution.deviations_from(j, &ratran.level(j));
             render(out, &format!("converged 1-D J={j} vs RATRAN"), &d);
             exact_vs_ratran.push(d);
             let d = deviations(&like.radii_m, &like.level(j), &e.solution.level_curve(j), N_BINS);
