@@ -11,7 +11,7 @@
 //! RATRAN's file.
 
 use super::compare::Deviations;
-use super::problem2::{Check, Verdict};
+use super::problem2::{Check, Verdict, percent_vs_limit};
 use crate::sphere1d::{EdgeSpec, Solution, SolveSettings, SphereModel, model_edges_m, solve};
 use std::path::Path;
 use std::time::Instant;
@@ -122,7 +122,7 @@ pub fn problem1_checks(stem: &str, fiducial: &Deviations, exact: Option<AgainstE
     let mut checks = Vec::new();
     for &stat in statistics {
         let (value, limit) = (stat.of(fiducial), stat.limit());
-        let text = format!("{stem} {} {:.2}% <= {:.1}%", stat.name(), 100.0 * value, 100.0 * limit);
+        let text = format!("{stem} {} {}", stat.name(), percent_vs_limit(value, limit, 2, 1));
         checks.push(match exact {
             _ if value <= limit => Check::new(text, true),
             None => Check::new(text, false),
@@ -144,7 +144,7 @@ pub fn problem1_checks(stem: &str, fiducial: &Deviations, exact: Option<AgainstE
         for &stat in statistics {
             let value = stat.of(e.stop);
             checks.push(Check::new(
-                format!("{stem} {} from the converged 1-D solution {:.2}% <= {:.1}%", stat.name(), 100.0 * value, 100.0 * stat.limit()),
+                format!("{stem} {} from the converged 1-D solution {}", stat.name(), percent_vs_limit(value, stat.limit(), 2, 1)),
                 value <= stat.limit(),
             ));
         }

@@ -3,7 +3,7 @@
 use super::compare::{Deviations, deviations};
 use super::exact::{self, AgainstExact, Exact, Statistic, problem1_checks};
 use crate::sphere1d::EdgeSpec;
-use super::problem2::{Check, ExactLevels, Explanation, P2Model, RATRAN_LIKE_NOTE, level_checks};
+use super::problem2::{Check, ExactLevels, Explanation, P2Model, RATRAN_LIKE_NOTE, level_checks, percent_vs_limit};
 use super::reference::{RatranSolution, read_fiducial, read_ratran};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -361,7 +361,7 @@ pub fn run_problem(problem: Problem, models_dir: &Path, reference_dir: &Path, op
                 let change = refinement_change(&d, &f);
                 let _ = writeln!(out, "  refinement {} -> {} points: largest change of a radial bin {:.2}%", solved.radii_m.len(), fine.radii_m.len(), 100.0 * change);
                 checks.push(Check::new(
-                    format!("{} same answer under grid refinement: bins change {:.2}% <= {:.1}%", problem.stem(), 100.0 * change, 100.0 * max_dev),
+                    format!("{} same answer under grid refinement: bins change {}", problem.stem(), percent_vs_limit(change, max_dev, 2, 1)),
                     change <= max_dev,
                 ));
             }
