@@ -86,7 +86,8 @@ pub fn array_list(tasks: &[u32]) -> String {
 struct Census {
     /// Tasks waiting or running (or listed as a pending range).
     in_progress: usize,
-    /// Whether one runs.
+    /// Whether one runs, or one has written its part: tasks that take less than a polling
+    /// interval are seldom seen running.
     running: bool,
     /// Failed tasks: task → (array id, what SLURM said).
     failed: BTreeMap<u32, (Option<u32>, String)>,
@@ -98,7 +99,9 @@ fn census(uws_id: &str, dir: &Path, tasks: &TaskWatch, lines: &[QueueLine]) -> C
     if lines.iter().filter(ours).any(|l| l.task.is_none() && stage(&l.state) == Stage::Waiting) {
         c.in_progress += 1; // an unexpanded pending range
     }
-    for task in missing_tasks(dir, &tasks.plan) {
+    let missing = missing_tasks(dir, &tasks.plan);
+    c.running = missing.len() < tasks.plan.tasks as usize;
+    for task in missing {
         // The newest array that holds this task decides.
         let line = tasks.arrays.iter().rev().find_map(|&a| lines.iter().filter(ours).find(|l| l.slurm_id == a && l.task == Some(task)));
         match line.map(|l| (l, stage(&l.state))) {
@@ -299,5 +302,22 @@ mod tests {
         assert_eq!(c.in_progress, 1);
         assert_eq!(c.failed.keys().copied().collect::<Vec<_>>(), vec![2, 3]);
         assert!(c.failed[&3].1.contains("unknown"), "a line with another tag is not ours: {:?}", c.failed[&3]);
+    }
+
+    #[test]
+    fn a_written_part_counts_as_running_though_no_task_was_seen_running() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::create_dir_all(dir.join("parts")).unwrap();
+        let tasks = TaskWatch { plan: TaskPlan { items: 30, tasks: 3 }, arrays: vec![10], merging: false };
+        let queue = "10_[1-2]|PENDING|Resources|stop-j|j\n";
+        let lines = crate::exec::slurm::states::parse_queue(&format!("10_0|PENDING|Priority|stop-j|j\n{queue}")).unwrap();
+        assert!(!census("j", dir, &tasks, &lines).running, "all pending, no part");
+        // Task 0 ran and ended between two polls.
+        std::fs::write(crate::exec::tasks::part_path(dir, 0), "done").unwrap();
+        let lines = crate::exec::slurm::states::parse_queue(queue).unwrap();
+        let c = census("j", dir, &tasks, &lines);
+        assert!(c.running);
+        assert_eq!(c.in_progress, 1, "the pending range");
     }
 }
