@@ -2,8 +2,9 @@
 //! [`SlurmParams::items_per_task`](super::SlurmParams::items_per_task) (a big grid) is planned
 //! into tasks ([`crate::exec::tasks`]) and submitted as one array, `stop worker DIR --task
 //! $SLURM_ARRAY_TASK_ID`, every task tagged like a whole job. The poller follows every task
-//! (`squeue -r`): a task is done when its part file exists. When no task is waiting or
-//! running:
+//! (`squeue -r`): a task is done when its part file exists. The UWS job is EXECUTING once a
+//! task is seen running or a part exists (short tasks often run between two polls). When no
+//! task is waiting or running:
 //! - every part is there: the merge job (`stop worker DIR --merge`) is submitted, and from then
 //!   on the job is followed like a whole one (its `status.json` settles it);
 //! - some failed (or were cancelled, or SLURM forgot them after a controller crash): those
